@@ -1,0 +1,162 @@
+//! The operator's configuration file: typed, with unknown keys refused and
+//! every problem reported with its line. Secrets never live here: the
+//! Discord token comes only from the `DISCORD_TOKEN` environment variable.
+//!
+//! [`Config::parse`] works on a string; [`Config::load`] is the one-line
+//! wrapper that reads the file.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::content::toml_file::TomlFile;
+use crate::content::Problem;
+use crate::matcher::{Thresholds, ANSWER_THRESHOLD, SUGGEST_THRESHOLD, TIE_MARGIN};
+
+/// The whole configuration. Every key is documented in
+/// `config.example.toml`; a missing key takes its default.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The content folder; by default `faq/` in the working directory, or
+    /// the one shipped with the source code.
+    #[serde(default)]
+    pub content_dir: Option<PathBuf>,
+    /// Matching thresholds.
+    #[serde(default)]
+    pub matching: Matching,
+}
+
+/// The `[matching]` table: overrides for the matcher's thresholds.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Matching {
+    /// Confidence needed to answer (0..=1).
+    pub answer_threshold: f64,
+    /// Confidence needed to suggest (0..=1, at most `answer_threshold`).
+    pub suggest_threshold: f64,
+    /// Closer than this, the top two entries count as a tie (0..=1).
+    pub tie_margin: f64,
+}
+
+impl Default for Matching {
+    fn default() -> Self {
+        Matching {
+            answer_threshold: ANSWER_THRESHOLD,
+            suggest_threshold: SUGGEST_THRESHOLD,
+            tie_margin: TIE_MARGIN,
+        }
+    }
+}
+
+impl Matching {
+    /// The matcher thresholds these settings give.
+    pub fn thresholds(&self) -> Thresholds {
+        Thresholds {
+            answer: self.answer_threshold,
+            suggest: self.suggest_threshold,
+            tie_margin: self.tie_margin,
+        }
+    }
+}
+
+impl Config {
+    /// Reads the configuration file at `path`.
+    pub fn load(path: &Path) -> Result<Config, Vec<Problem>> {
+        let label = path.display().to_string();
+        match std::fs::read_to_string(path) {
+            Ok(text) => Config::parse(&label, &text),
+            Err(err) => Err(vec![Problem {
+                file: label,
+                line: None,
+                message: format!("cannot read the configuration file ({err})"),
+            }]),
+        }
+    }
+
+    /// Parses a configuration file's text; `label` names it in problems.
+    pub fn parse(label: &str, text: &str) -> Result<Config, Vec<Problem>> {
+        let mut file = TomlFile::new(label, text);
+        let config: Option<Config> = file.table();
+        let mut problems = file.problems;
+        let Some(config) = config else {
+            return Err(problems);
+        };
+        let m = &config.matching;
+        let in_range = |x: f64| (0.0..=1.0).contains(&x);
+        if ![m.answer_threshold, m.suggest_threshold, m.tie_margin]
+            .into_iter()
+            .all(in_range)
+        {
+            problems.push(Problem {
+                file: label.to_owned(),
+                line: None,
+                message: "[matching] thresholds must be between 0 and 1".to_owned(),
+            });
+        } else if m.suggest_threshold > m.answer_threshold {
+            problems.push(Problem {
+                file: label.to_owned(),
+                line: None,
+                message: "[matching] suggest_threshold must not be above answer_threshold"
+                    .to_owned(),
+            });
+        }
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str, expect: Result<Thresholds, &str>) {
+        let got = Config::parse("bot.toml", text)
+            .map(|c| c.matching.thresholds())
+            .map_err(|p| {
+                p.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        match expect {
+            Ok(t) => assert_eq!(got, Ok(t), "config: {text}"),
+            Err(e) => assert_eq!(got.as_ref().err().map(String::as_str), Some(e)),
+        }
+    }
+
+    #[test]
+    fn parses_and_refuses() {
+        check("", Ok(Thresholds::default()));
+        check(
+            "[matching]\nanswer_threshold = 0.7\n",
+            Ok(Thresholds {
+                answer: 0.7,
+                ..Thresholds::default()
+            }),
+        );
+        check(
+            "[matching]\nanswer_treshold = 0.7\n",
+            Err("bot.toml:2: unknown key `answer_treshold`, expected one of `answer_threshold`, `suggest_threshold`, `tie_margin` (check its spelling)"),
+        );
+        check(
+            "[matching]\nanswer_threshold = 1.5\n",
+            Err("bot.toml: [matching] thresholds must be between 0 and 1"),
+        );
+        check(
+            "[matching]\nsuggest_threshold = 0.9\nanswer_threshold = 0.5\n",
+            Err("bot.toml: [matching] suggest_threshold must not be above answer_threshold"),
+        );
+        check(
+            "content_dir = 3\n",
+            Err("bot.toml:1: wrong kind of value: integer `3`, expected path string"),
+        );
+        check(
+            "content_dir = \n",
+            Err("bot.toml:1: string values must be quoted, expected literal string"),
+        );
+    }
+}

@@ -1,0 +1,633 @@
+//! Turning the files of a content folder into a [`Catalog`], or into the
+//! full list of problems that stop it from being one.
+//!
+//! [`parse`] takes a function that reads a file by name, so tests hand it
+//! strings; [`load_dir`] is the one-line wrapper that reads from disk.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::toml_file::{Record, TomlFile};
+use super::{
+    normalize_quoted, Catalog, Citation, Entry, Messages, Problem, Section, Source, SynonymGroup,
+    Topic, MAX_ANSWER_CHARS,
+};
+
+const SOURCES: &str = "sources.toml";
+const TOPICS: &str = "topics.toml";
+/// The file that holds the FAQ entries.
+pub const ENTRIES: &str = "entries.toml";
+const SYNONYMS: &str = "synonyms.toml";
+const MESSAGES: &str = "messages.toml";
+
+/// The TOML files a content folder must hold (article texts are named in
+/// `sources.toml`).
+pub const FILES: [&str; 5] = [SOURCES, TOPICS, ENTRIES, SYNONYMS, MESSAGES];
+
+/// Reads the content folder at `dir` from disk.
+pub fn load_dir(dir: &Path) -> Result<Catalog, Vec<Problem>> {
+    parse(&dir.display().to_string(), |name| {
+        std::fs::read(dir.join(name))
+    })
+}
+
+/// Builds a catalog from the files `read` returns, named relative to the
+/// content folder; `dir_label` prefixes file names in problems.
+///
+/// Every problem is reported, not just the first: a moderator fixes them all
+/// in one pass.
+pub fn parse(
+    dir_label: &str,
+    read: impl Fn(&str) -> std::io::Result<Vec<u8>>,
+) -> Result<Catalog, Vec<Problem>> {
+    let mut loader = Loader {
+        dir_label: dir_label.trim_end_matches('/'),
+        read: &read,
+        problems: Vec::new(),
+    };
+    let sources = loader.sources();
+    let topics = loader.topics();
+    let synonyms = loader.synonyms();
+    let messages = loader.messages();
+    let entries = loader.entries(&sources, &topics);
+    if !loader.problems.is_empty() {
+        return Err(loader.problems);
+    }
+    match messages {
+        Some(messages) => Ok(Catalog {
+            sources,
+            topics: topics.into_iter().map(|(t, _)| t).collect(),
+            entries,
+            synonyms,
+            messages,
+        }),
+        // `messages()` always records a problem when it returns `None`.
+        None => Err(loader.problems),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    id: Spanned<String>,
+    title: Spanned<String>,
+    file: Spanned<String>,
+    #[serde(default, rename = "section")]
+    sections: Vec<RawSection>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSection {
+    heading: Spanned<String>,
+    starts_at: Option<Spanned<String>>,
+    skip: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTopic {
+    id: Spanned<String>,
+    name: Spanned<String>,
+    summary: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntry {
+    id: Spanned<String>,
+    question: Spanned<String>,
+    #[serde(default)]
+    alternates: Vec<Spanned<String>>,
+    answer: Spanned<String>,
+    topics: Spanned<Vec<Spanned<String>>>,
+    #[serde(default, rename = "source")]
+    sources: Vec<RawCitation>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCitation {
+    id: Spanned<String>,
+    section: Spanned<String>,
+    quote: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSynonym {
+    words: Spanned<Vec<Spanned<String>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMessages {
+    disclaimer: Spanned<String>,
+}
+
+struct Loader<'r> {
+    dir_label: &'r str,
+    read: &'r dyn Fn(&str) -> std::io::Result<Vec<u8>>,
+    problems: Vec<Problem>,
+}
+
+impl Loader<'_> {
+    fn label(&self, name: &str) -> String {
+        format!("{}/{}", self.dir_label, name)
+    }
+
+    /// Reads a file as UTF-8, or records why it cannot be.
+    fn text(&mut self, name: &str) -> Option<String> {
+        let label = self.label(name);
+        let bytes = match (self.read)(name) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                let why = match err.kind() {
+                    std::io::ErrorKind::NotFound => "the file is missing".to_owned(),
+                    _ => format!("the file cannot be read ({err})"),
+                };
+                self.problems.push(Problem {
+                    file: label,
+                    line: None,
+                    message: why,
+                });
+                return None;
+            }
+        };
+        match String::from_utf8(bytes) {
+            Ok(text) => Some(text),
+            Err(err) => {
+                let valid = err.utf8_error().valid_up_to();
+                let line = err.as_bytes()[..valid]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+                    + 1;
+                self.problems.push(Problem {
+                    file: label,
+                    line: Some(line),
+                    message: "the file is not valid UTF-8 text (save it as UTF-8)".to_owned(),
+                });
+                None
+            }
+        }
+    }
+
+    /// Runs `f` over a TOML file and keeps its problems.
+    fn with_file<T>(&mut self, name: &str, f: impl FnOnce(&mut TomlFile<'_>) -> T) -> Option<T> {
+        let text = self.text(name)?;
+        let label = self.label(name);
+        let mut file = TomlFile::new(&label, &text);
+        let out = f(&mut file);
+        self.problems.append(&mut file.problems);
+        Some(out)
+    }
+
+    fn sources(&mut self) -> Vec<Source> {
+        let Some(text) = self.text(SOURCES) else {
+            return Vec::new();
+        };
+        let label = self.label(SOURCES);
+        let mut f = TomlFile::new(&label, &text);
+        let records: Vec<Record<RawSource>> = f.records("source");
+        let mut seen = Ids::default();
+        let mut out = Vec::new();
+        for Record { value: raw, .. } in records {
+            seen.check(&mut f, "source", &raw.id);
+            nonempty(&mut f, "title", &raw.title);
+            let file_name = raw.file.get_ref().clone();
+            let sections = match self.text(&file_name) {
+                Some(article) => split_sections(&mut f, &file_name, &article, &raw.sections),
+                None => Vec::new(),
+            };
+            out.push(Source {
+                id: raw.id.into_inner(),
+                title: raw.title.into_inner().trim().to_owned(),
+                file: file_name,
+                sections,
+            });
+        }
+        if out.is_empty() {
+            f.problem(None, "there are no [[source]] sections");
+        }
+        self.problems.append(&mut f.problems);
+        out
+    }
+
+    fn topics(&mut self) -> Vec<(Topic, usize)> {
+        self.with_file(TOPICS, |f| {
+            let records: Vec<Record<RawTopic>> = f.records("topic");
+            let mut seen = Ids::default();
+            let mut out = Vec::new();
+            for Record { line, value: raw } in records {
+                seen.check(f, "topic", &raw.id);
+                nonempty(f, "name", &raw.name);
+                nonempty(f, "summary", &raw.summary);
+                let topic = Topic {
+                    id: raw.id.into_inner(),
+                    name: raw.name.into_inner().trim().to_owned(),
+                    summary: raw.summary.into_inner().trim().to_owned(),
+                };
+                out.push((topic, line));
+            }
+            if out.is_empty() {
+                f.problem(None, "there are no [[topic]] sections");
+            }
+            out
+        })
+        .unwrap_or_default()
+    }
+
+    fn synonyms(&mut self) -> Vec<SynonymGroup> {
+        self.with_file(SYNONYMS, |f| {
+            let records: Vec<Record<RawSynonym>> = f.records("synonym");
+            let mut owner: BTreeMap<String, usize> = BTreeMap::new();
+            let mut out = Vec::new();
+            for Record { line, value: raw } in records {
+                if raw.words.get_ref().len() < 2 {
+                    f.problem_at(&raw.words, "a synonym group needs at least two words");
+                }
+                for word in raw.words.get_ref() {
+                    let folded = fold_phrase(word.get_ref());
+                    if folded.is_empty() {
+                        f.problem_at(word, "a synonym must contain a letter or digit");
+                        continue;
+                    }
+                    match owner.insert(folded, line) {
+                        Some(first) if first == line => f.problem_at(
+                            word,
+                            format!(
+                                "\"{}\" is listed twice in this group \
+                                 (case, hyphens and spaces do not count)",
+                                word.get_ref()
+                            ),
+                        ),
+                        Some(first) => f.problem_at(
+                            word,
+                            format!(
+                                "\"{}\" is already in the synonym group on line {first}; \
+                                 a word may be in only one group",
+                                word.get_ref()
+                            ),
+                        ),
+                        None => {}
+                    }
+                }
+                let words = raw.words.into_inner();
+                out.push(SynonymGroup {
+                    words: words.into_iter().map(Spanned::into_inner).collect(),
+                });
+            }
+            out
+        })
+        .unwrap_or_default()
+    }
+
+    fn messages(&mut self) -> Option<Messages> {
+        self.with_file(MESSAGES, |f| {
+            let raw: RawMessages = f.table()?;
+            nonempty(f, "disclaimer", &raw.disclaimer);
+            Some(Messages {
+                disclaimer: raw.disclaimer.into_inner().trim().to_owned(),
+            })
+        })
+        .flatten()
+    }
+
+    fn entries(&mut self, sources: &[Source], topics: &[(Topic, usize)]) -> Vec<Entry> {
+        let topic_ids: BTreeSet<&str> = topics.iter().map(|(t, _)| t.id.as_str()).collect();
+        let mut used_topics: BTreeSet<String> = BTreeSet::new();
+        let entries = self
+            .with_file(ENTRIES, |f| {
+                let records: Vec<Record<RawEntry>> = f.records("entry");
+                let mut seen = Ids::default();
+                // Every phrasing (questions and alternates), folded, and the
+                // entry that owns it: the same words must not lead to two
+                // different answers.
+                let mut phrasings: BTreeMap<String, String> = BTreeMap::new();
+                let mut out = Vec::new();
+                for Record { line, value: raw } in records {
+                    let id = raw.id.get_ref().clone();
+                    seen.check(f, "entry", &raw.id);
+                    nonempty(f, "question", &raw.question);
+                    check_answer(f, &id, &raw.answer);
+                    let mut phrases = vec![&raw.question];
+                    phrases.extend(raw.alternates.iter());
+                    for phrase in phrases {
+                        let folded = fold_phrase(phrase.get_ref());
+                        if folded.is_empty() {
+                            continue;
+                        }
+                        if let Some(owner) = phrasings.insert(folded, id.clone()) {
+                            let whose = if owner == id {
+                                "this entry".to_owned()
+                            } else {
+                                format!("entry \"{owner}\"")
+                            };
+                            f.problem_at(
+                                phrase,
+                                format!(
+                                    "entry \"{id}\": the phrasing \"{}\" is already used by {whose}",
+                                    phrase.get_ref()
+                                ),
+                            );
+                        }
+                    }
+                    if raw.topics.get_ref().is_empty() {
+                        f.problem_at(&raw.topics, format!("entry \"{id}\" has no topics"));
+                    }
+                    for topic in raw.topics.get_ref() {
+                        if topic_ids.contains(topic.get_ref().as_str()) {
+                            used_topics.insert(topic.get_ref().clone());
+                        } else {
+                            f.problem_at(
+                                topic,
+                                format!(
+                                    "entry \"{id}\" names unknown topic \"{}\" (see topics.toml)",
+                                    topic.get_ref()
+                                ),
+                            );
+                        }
+                    }
+                    if raw.sources.is_empty() {
+                        f.problem_at(
+                            &raw.id,
+                            format!("entry \"{id}\" cites no source: add a [[entry.source]]"),
+                        );
+                    }
+                    let cited: Vec<&Section> = raw
+                        .sources
+                        .iter()
+                        .filter_map(|cite| check_citation(f, &id, cite, sources))
+                        .collect();
+                    if cited.len() == raw.sources.len() {
+                        check_numbers(f, &id, &raw.answer, &cited);
+                    }
+                    out.push(Entry {
+                        id,
+                        question: raw.question.into_inner().trim().to_owned(),
+                        alternates: raw
+                            .alternates
+                            .into_iter()
+                            .map(|a| a.into_inner().trim().to_owned())
+                            .collect(),
+                        answer: raw.answer.into_inner().trim().to_owned(),
+                        topics: raw
+                            .topics
+                            .into_inner()
+                            .into_iter()
+                            .map(Spanned::into_inner)
+                            .collect(),
+                        sources: raw
+                            .sources
+                            .into_iter()
+                            .map(|c| Citation {
+                                source: c.id.into_inner(),
+                                section: c.section.into_inner(),
+                                quote: c.quote.into_inner(),
+                            })
+                            .collect(),
+                        line,
+                    });
+                }
+                if out.is_empty() {
+                    f.problem(None, "there are no [[entry]] sections");
+                }
+                out
+            })
+            .unwrap_or_default();
+        // A topic with no entries is only meaningful once entries.toml read.
+        if !entries.is_empty() {
+            for (topic, line) in topics {
+                if !used_topics.contains(&topic.id) {
+                    self.problems.push(Problem {
+                        file: self.label(TOPICS),
+                        line: Some(*line),
+                        message: format!("topic \"{}\" has no entries", topic.id),
+                    });
+                }
+            }
+        }
+        entries
+    }
+}
+
+/// Splits an article into the sections `sources.toml` lists, in order.
+fn split_sections(
+    f: &mut TomlFile<'_>,
+    file_name: &str,
+    article: &str,
+    raws: &[RawSection],
+) -> Vec<Section> {
+    let text = normalize_quoted(article);
+    let mut starts = Vec::new();
+    let mut cursor = 0;
+    for raw in raws {
+        let marker = normalize_quoted(raw.starts_at.as_ref().unwrap_or(&raw.heading).get_ref());
+        if marker.is_empty() {
+            f.problem_at(&raw.heading, "a section heading cannot be empty");
+            continue;
+        }
+        match text[cursor..].find(&marker) {
+            Some(at) => {
+                starts.push(cursor + at);
+                cursor += at + marker.len();
+            }
+            None => {
+                let what = if raw.starts_at.is_some() {
+                    "the text of `starts_at`"
+                } else {
+                    "the heading"
+                };
+                let at = raw.starts_at.as_ref().unwrap_or(&raw.heading);
+                f.problem_at(
+                    at,
+                    format!(
+                        "section \"{}\": {what} is not found in {file_name} \
+                         (after the previous section; sections must be listed in article order)",
+                        raw.heading.get_ref()
+                    ),
+                );
+                starts.push(usize::MAX);
+            }
+        }
+    }
+    let mut seen = BTreeSet::new();
+    let mut sections = Vec::new();
+    for (i, raw) in raws.iter().enumerate() {
+        let Some(&start) = starts.get(i) else { break };
+        if !seen.insert(raw.heading.get_ref().clone()) {
+            f.problem_at(
+                &raw.heading,
+                format!("section \"{}\" is listed twice", raw.heading.get_ref()),
+            );
+        }
+        if let Some(skip) = &raw.skip {
+            nonempty(f, "skip", skip);
+        }
+        let end = starts[i + 1..]
+            .iter()
+            .copied()
+            .find(|&s| s != usize::MAX)
+            .unwrap_or(text.len());
+        let body = if start == usize::MAX || end < start {
+            String::new()
+        } else {
+            text[start..end].to_owned()
+        };
+        sections.push(Section {
+            heading: raw.heading.get_ref().clone(),
+            skip: raw.skip.as_ref().map(|s| s.get_ref().clone()),
+            text: body,
+        });
+    }
+    sections
+}
+
+fn check_answer(f: &mut TomlFile<'_>, id: &str, answer: &Spanned<String>) {
+    let chars = answer.get_ref().trim().chars().count();
+    if chars == 0 {
+        f.problem_at(answer, format!("entry \"{id}\" has an empty answer"));
+    } else if chars > MAX_ANSWER_CHARS {
+        f.problem_at(
+            answer,
+            format!(
+                "entry \"{id}\": the answer is {chars} characters long; \
+                 the limit is {MAX_ANSWER_CHARS} so that it fits one Discord message"
+            ),
+        );
+    }
+}
+
+/// Checks one citation and returns the cited section when the quote is in it.
+fn check_citation<'s>(
+    f: &mut TomlFile<'_>,
+    id: &str,
+    cite: &RawCitation,
+    sources: &'s [Source],
+) -> Option<&'s Section> {
+    let source_id = cite.id.get_ref();
+    let Some(source) = sources.iter().find(|s| &s.id == source_id) else {
+        f.problem_at(
+            &cite.id,
+            format!("entry \"{id}\" cites unknown source \"{source_id}\" (see sources.toml)"),
+        );
+        return None;
+    };
+    let heading = cite.section.get_ref();
+    let Some(section) = source.sections.iter().find(|s| &s.heading == heading) else {
+        f.problem_at(
+            &cite.section,
+            format!(
+                "entry \"{id}\" cites section \"{heading}\", which is not a section of \
+                 source \"{source_id}\" in sources.toml"
+            ),
+        );
+        return None;
+    };
+    if section.skip.is_some() {
+        f.problem_at(
+            &cite.section,
+            format!(
+                "entry \"{id}\" cites section \"{heading}\", which sources.toml marks as skipped"
+            ),
+        );
+    }
+    let quote = normalize_quoted(cite.quote.get_ref());
+    if quote.is_empty() {
+        f.problem_at(&cite.quote, format!("entry \"{id}\" has an empty quote"));
+        return None;
+    }
+    if !section.text.contains(&quote) {
+        let elsewhere = source
+            .sections
+            .iter()
+            .find(|s| s.text.contains(&quote))
+            .map(|s| format!(" (it is in section \"{}\")", s.heading))
+            .unwrap_or_default();
+        f.problem_at(
+            &cite.quote,
+            format!(
+                "entry \"{id}\": the quote is not found word for word in section \"{heading}\" \
+                 of {}{elsewhere}",
+                source.file
+            ),
+        );
+        return None;
+    }
+    (section.skip.is_none()).then_some(section)
+}
+
+/// Every number in an answer must appear in one of the sections it cites: a
+/// wrong figure in a health answer is worse than none.
+fn check_numbers(f: &mut TomlFile<'_>, id: &str, answer: &Spanned<String>, cited: &[&Section]) {
+    let in_sections: BTreeSet<&str> = cited.iter().flat_map(|s| numbers_in(&s.text)).collect();
+    for number in numbers_in(answer.get_ref()) {
+        if !in_sections.contains(number) {
+            f.problem_at(
+                answer,
+                format!(
+                    "entry \"{id}\": the answer says \"{number}\", a number that none of its \
+                     cited sections contains"
+                ),
+            );
+        }
+    }
+}
+
+/// The numbers (runs of digits) in a text.
+fn numbers_in(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter(|n| !n.is_empty())
+}
+
+/// Lowercases a phrase and keeps only its letters and digits, one space
+/// between words: two phrasings that fold alike are the same phrasing.
+pub(crate) fn fold_phrase(phrase: &str) -> String {
+    phrase
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn nonempty(f: &mut TomlFile<'_>, key: &str, value: &Spanned<String>) {
+    if value.get_ref().trim().is_empty() {
+        f.problem_at(value, format!("`{key}` is empty"));
+    }
+}
+
+/// Checks that ids are well formed and unique within a file.
+#[derive(Default)]
+struct Ids {
+    seen: BTreeMap<String, usize>,
+}
+
+impl Ids {
+    fn check(&mut self, f: &mut TomlFile<'_>, kind: &str, id: &Spanned<String>) {
+        let value = id.get_ref();
+        let well_formed = !value.is_empty()
+            && value
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !well_formed {
+            f.problem_at(
+                id,
+                format!(
+                    "{kind} id \"{value}\" must use only lowercase letters, digits and hyphens"
+                ),
+            );
+        }
+        let line = f.line_of(id.span().start);
+        if let Some(first) = self.seen.insert(value.clone(), line) {
+            f.problem_at(
+                id,
+                format!("duplicate {kind} id \"{value}\" (first used on line {first})"),
+            );
+        }
+    }
+}

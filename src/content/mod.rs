@@ -1,0 +1,225 @@
+//! The content model: the articles, topics, FAQ entries, synonyms and
+//! messages that moderators edit in `faq/`, and the problems found in them.
+//!
+//! This module owns what a valid catalog *is*. Reading the TOML files and
+//! checking them lives in [`load`]; matching questions against a catalog lives
+//! in [`crate::matcher`]. Nothing here performs I/O except the one-line
+//! [`load_dir`] wrapper.
+
+mod load;
+pub(crate) mod toml_file;
+
+use std::fmt;
+
+pub use load::{load_dir, parse, ENTRIES, FILES};
+
+/// The longest answer a moderator may write. Discord allows 2000 characters
+/// in a message; 900 leaves room for the question, the citations and the
+/// disclaimer in the same message.
+pub const MAX_ANSWER_CHARS: usize = 900;
+
+/// A complete, validated FAQ: everything the matcher and the replies need.
+///
+/// A `Catalog` only exists once every check in [`load`] has passed, so code
+/// that holds one may rely on every reference in it resolving.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    /// The articles answers are drawn from, in file order.
+    pub sources: Vec<Source>,
+    /// Topics for browsing, in file order.
+    pub topics: Vec<Topic>,
+    /// FAQ entries, in file order (this order breaks ties in matching).
+    pub entries: Vec<Entry>,
+    /// Groups of words the matcher treats as one.
+    pub synonyms: Vec<SynonymGroup>,
+    /// Texts shown around answers.
+    pub messages: Messages,
+}
+
+/// One source article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// Stable id that entries cite.
+    pub id: String,
+    /// The article's title, shown in citations.
+    pub title: String,
+    /// The article's text file, relative to the content folder.
+    pub file: String,
+    /// The article's sections in order, with their text.
+    pub sections: Vec<Section>,
+}
+
+/// A section of an article: a heading and the text up to the next section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// The heading shown in citations.
+    pub heading: String,
+    /// Why the section is deliberately not answered from, if it is not.
+    pub skip: Option<String>,
+    /// The section's text with whitespace and quote marks normalised (see
+    /// [`normalize_quoted`]), heading included.
+    pub text: String,
+}
+
+/// A topic that groups entries for browsing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topic {
+    /// Stable id that entries name.
+    pub id: String,
+    /// Short display name.
+    pub name: String,
+    /// One-line summary.
+    pub summary: String,
+}
+
+/// One FAQ entry: a question, its answer and where the answer comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Stable id (lowercase letters, digits and hyphens).
+    pub id: String,
+    /// The canonical question, shown above the answer.
+    pub question: String,
+    /// Other ways people ask the same thing.
+    pub alternates: Vec<String>,
+    /// The answer text, at most [`MAX_ANSWER_CHARS`] characters.
+    pub answer: String,
+    /// Ids of the topics this entry belongs to (at least one).
+    pub topics: Vec<String>,
+    /// Where the answer comes from (at least one).
+    pub sources: Vec<Citation>,
+    /// The line of `entries.toml` the entry starts on, for problems found
+    /// after loading (such as two entries the matcher cannot tell apart).
+    pub line: usize,
+}
+
+/// A citation: an article section and a verbatim quote from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    /// The cited [`Source`]'s id.
+    pub source: String,
+    /// The cited section's heading.
+    pub section: String,
+    /// Words copied from that section.
+    pub quote: String,
+}
+
+/// Words or phrases that mean the same thing to the matcher; the first one
+/// is the one the others become.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SynonymGroup {
+    /// The group's words, canonical one first.
+    pub words: Vec<String>,
+}
+
+/// Texts the bot adds around answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Messages {
+    /// Appended to every reply.
+    pub disclaimer: String,
+}
+
+/// Counts shown by `backpain-bot check` and `/reload`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    /// Number of entries.
+    pub entries: usize,
+    /// Number of topics.
+    pub topics: usize,
+    /// Number of source articles.
+    pub sources: usize,
+    /// Number of alternate phrasings over all entries.
+    pub alternates: usize,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} entries, {} topics, {} sources, {} alternate phrasings",
+            self.entries, self.topics, self.sources, self.alternates
+        )
+    }
+}
+
+impl Catalog {
+    /// The source with this id.
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+
+    /// The topic with this id.
+    pub fn topic(&self, id: &str) -> Option<&Topic> {
+        self.topics.iter().find(|t| t.id == id)
+    }
+
+    /// The entry with this id.
+    pub fn entry(&self, id: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    /// The entries in a topic, in catalog order.
+    pub fn entries_in<'a>(&'a self, topic_id: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {
+        self.entries
+            .iter()
+            .filter(move |e| e.topics.iter().any(|t| t == topic_id))
+    }
+
+    /// Counts of what the catalog holds.
+    pub fn summary(&self) -> Summary {
+        Summary {
+            entries: self.entries.len(),
+            topics: self.topics.len(),
+            sources: self.sources.len(),
+            alternates: self.entries.iter().map(|e| e.alternates.len()).sum(),
+        }
+    }
+}
+
+/// A problem in the content, reported to the moderator who wrote it.
+///
+/// Displays as `faq/entries.toml:42: entry "x" cites unknown source "y"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file, as the moderator knows it (`faq/entries.toml`).
+    pub file: String,
+    /// The 1-based line, when the problem has one.
+    pub line: Option<usize>,
+    /// What is wrong, as a sentence a moderator understands.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// Folds the differences a copy-and-paste introduces, so that a quote can be
+/// compared with its article: curly quote marks become straight ones, dashes
+/// and non-breaking spaces become plain, and runs of whitespace become one
+/// space.
+pub fn normalize_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.chars() {
+        let c = match c {
+            '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201F}' | '\u{2033}' => '"',
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' => '-',
+            c => c,
+        };
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,68 @@
+//! # backpain-bot
+//!
+//! A Discord bot that answers back-pain questions from a curated FAQ derived
+//! from two articles, with the article and section each answer comes from
+//! and a medical disclaimer on every reply.
+//!
+//! ## Bird's-eye view
+//!
+//! A question goes through three stages, each a module of its own:
+//!
+//! 1. [`content`] holds the catalog moderators edit in `faq/`: source
+//!    articles split into sections, topics, entries with verbatim quotes,
+//!    synonyms and the disclaimer. Loading checks everything and reports
+//!    every problem with `file:line`; only a fully valid [`content::Catalog`]
+//!    is ever built.
+//! 2. [`matcher`] indexes a catalog and matches a question to it:
+//!    normalisation, typo correction, synonyms, IDF-weighted scoring, and an
+//!    [`matcher::Outcome`] decided by named thresholds (answer, suggest,
+//!    no match).
+//! 3. [`reply`] renders a match, an entry or a topic as the text the bot
+//!    posts, and as the `ask --json` record.
+//!
+//! [`config`] reads the operator's settings. `src/main.rs` is the command
+//! line (`ask`, `check`, `topics`, `topic`), a thin layer over these.
+//!
+//! ## Architecture invariants
+//!
+//! - The core (`content`, `matcher`, `reply`) is pure: it never imports
+//!   serenity, poise or tokio, and does no I/O apart from the one-line
+//!   [`content::load_dir`] and [`config::Config::load`] wrappers. Everything
+//!   else parses from `&str`, so tests rarely touch the disk.
+//! - Problems in content or configuration are data ([`content::Problem`]),
+//!   written for the person who edits the file. Nothing a user, a file or the
+//!   network controls can cause a panic.
+//! - A [`matcher::Matcher`] owns its catalog and index and is never mutated:
+//!   reloading builds a new one and swaps it whole, so a failed reload
+//!   changes nothing and no reply mixes old and new content.
+//! - Matching is deterministic: the same content and question always give
+//!   the same result.
+//! - Every reply ends with the catalog's disclaimer and never repeats the
+//!   asker's words.
+//! - Every answer is traceable: each entry cites article sections, and its
+//!   quotes are checked word for word against the article text.
+
+pub mod config;
+pub mod content;
+pub mod matcher;
+pub mod reply;
+
+use std::path::Path;
+
+use content::Problem;
+use matcher::{Matcher, Thresholds};
+
+/// Loads the content folder at `dir` and indexes it: everything `check`
+/// verifies and `/reload` needs. Fails with every problem found, including
+/// phrasings the matcher cannot tell apart.
+pub fn load(dir: &Path, thresholds: Thresholds) -> Result<Matcher, Vec<Problem>> {
+    let catalog = content::load_dir(dir)?;
+    let matcher = Matcher::new(catalog, thresholds);
+    let label = format!("{}/{}", dir.display(), content::ENTRIES);
+    let problems = matcher.problems(&label);
+    if problems.is_empty() {
+        Ok(matcher)
+    } else {
+        Err(problems)
+    }
+}

@@ -1,0 +1,376 @@
+//! Matching a question to the catalog: which entry answers it, how sure we
+//! are, and what to suggest when we are not.
+//!
+//! The pipeline is: [`normalize`] the text into words; in [`index`], correct
+//! typos against the content's vocabulary, apply synonyms and weigh each
+//! token by IDF; gather candidate documents from the postings; score each
+//! candidate; decide the [`Outcome`] from named thresholds.
+//!
+//! Matching is deterministic: the same catalog and question always give the
+//! same result (ties are broken by catalog order).
+
+mod index;
+mod normalize;
+
+use std::collections::HashMap;
+
+pub use normalize::{Normalizer, Word};
+
+use crate::content::{Catalog, Entry, Problem, Topic};
+use index::{DocKind, Index};
+
+/// Questions are cut to this many characters before matching. A Discord
+/// message can hold 4000; an FAQ question is a sentence or two, and a cap
+/// keeps a pasted wall of text from costing more than a question should.
+pub const MAX_QUESTION_CHARS: usize = 500;
+
+/// How many suggestions a "did you mean" reply offers at most.
+pub const MAX_SUGGESTIONS: usize = 3;
+
+/// Confidence at or above which the best entry is given as the answer.
+/// Tuned on the golden tests: every paraphrase we want answered scores above
+/// it, and no off-topic question reaches it (see docs/QUALITY.md).
+pub const ANSWER_THRESHOLD: f64 = 0.6;
+
+/// Confidence at or above which an entry is worth suggesting. Below it the
+/// honest reply is "I don't have an answer for that".
+pub const SUGGEST_THRESHOLD: f64 = 0.35;
+
+/// When the best two entries are closer than this, the question is
+/// ambiguous and we ask which one was meant rather than guess.
+pub const TIE_MARGIN: f64 = 0.04;
+
+/// How much recall counts against precision when scoring a phrasing
+/// (F-beta with β² = 2): a question that is fully explained by a longer
+/// phrasing is a better match than a short phrasing that explains only part
+/// of the question.
+const RECALL_BIAS: f64 = 2.0;
+
+/// An entry's bag of words (phrasings, answer, topic names) explains a
+/// question less convincingly than one phrasing that says the same thing.
+const BAG_FACTOR: f64 = 0.8;
+
+/// A match that is not word for word one of the entry's phrasings is never
+/// fully certain; this keeps an exact phrasing ahead of a near one by more
+/// than [`TIE_MARGIN`].
+const INEXACT_CAP: f64 = 0.95;
+
+/// How many entries `explain` lists.
+const EXPLAIN_RANKED: usize = 5;
+
+/// The thresholds that turn a confidence into an outcome.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Thresholds {
+    /// See [`ANSWER_THRESHOLD`].
+    pub answer: f64,
+    /// See [`SUGGEST_THRESHOLD`].
+    pub suggest: f64,
+    /// See [`TIE_MARGIN`].
+    pub tie_margin: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            answer: ANSWER_THRESHOLD,
+            suggest: SUGGEST_THRESHOLD,
+            tie_margin: TIE_MARGIN,
+        }
+    }
+}
+
+/// What the bot does with a question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// One entry answers it.
+    Answer,
+    /// Some entries might; ask which.
+    Suggest,
+    /// Nothing in the catalog answers it.
+    NoMatch,
+    /// The question describes an emergency (red-flag triage).
+    Urgent,
+}
+
+impl Outcome {
+    /// The outcome's name in the JSON contract.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Answer => "answer",
+            Outcome::Suggest => "suggest",
+            Outcome::NoMatch => "no_match",
+            Outcome::Urgent => "urgent",
+        }
+    }
+}
+
+/// An entry and how well it matches.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scored {
+    /// Index into [`Catalog::entries`].
+    pub entry: usize,
+    /// Confidence in 0..=1.
+    pub confidence: f64,
+}
+
+/// The result of matching one question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    /// What to do.
+    pub outcome: Outcome,
+    /// Confidence of the best entry in 0..=1 (0 when nothing matched).
+    pub confidence: f64,
+    /// The answering entry, for [`Outcome::Answer`].
+    pub entry: Option<usize>,
+    /// Entries to offer, for [`Outcome::Suggest`] (best first).
+    pub suggestions: Vec<Scored>,
+    /// The best entries found, whatever the outcome (best first, at most
+    /// [`MAX_SUGGESTIONS`]); used to point a no-match at nearby topics.
+    pub ranked: Vec<Scored>,
+}
+
+/// A catalog together with its index: the unit that `/reload` swaps.
+pub struct Matcher {
+    catalog: Catalog,
+    index: Index,
+    thresholds: Thresholds,
+}
+
+impl Matcher {
+    /// Indexes a catalog. Costs a few milliseconds; do it outside any lock.
+    pub fn new(catalog: Catalog, thresholds: Thresholds) -> Matcher {
+        let index = Index::build(&catalog);
+        Matcher {
+            catalog,
+            index,
+            thresholds,
+        }
+    }
+
+    /// The catalog being matched against.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// The thresholds in force.
+    pub fn thresholds(&self) -> Thresholds {
+        self.thresholds
+    }
+
+    /// The entry at an index from a [`Match`].
+    pub fn entry(&self, index: usize) -> &Entry {
+        &self.catalog.entries[index]
+    }
+
+    /// Matches a question against the catalog.
+    pub fn ask(&self, question: &str) -> Match {
+        let question = truncate(question, MAX_QUESTION_CHARS);
+        let ranked = self.rank(question);
+        self.decide(ranked)
+    }
+
+    /// Phrasings of different entries that the matcher reads as the same
+    /// words: a question worded like either can only get a "did you mean".
+    /// `entries_label` names `entries.toml` in the problems.
+    pub fn problems(&self, entries_label: &str) -> Vec<Problem> {
+        let mut owner: HashMap<&[String], &index::Doc> = HashMap::new();
+        let mut out = Vec::new();
+        let phrasings = self.index.docs.iter().filter(|d| d.kind == DocKind::Phrasing);
+        for doc in phrasings {
+            if doc.tokens.is_empty() {
+                let entry = self.entry(doc.entry);
+                out.push(Problem {
+                    file: entries_label.to_owned(),
+                    line: Some(entry.line),
+                    message: format!(
+                        "entry \"{}\": the phrasing \"{}\" has no words the matcher can use \
+                         (only words like \"is\", \"the\", \"how\")",
+                        entry.id, doc.folded
+                    ),
+                });
+                continue;
+            }
+            match owner.get(doc.tokens.as_slice()) {
+                Some(first) if first.entry != doc.entry => {
+                    let (a, b) = (self.entry(first.entry), self.entry(doc.entry));
+                    out.push(Problem {
+                        file: entries_label.to_owned(),
+                        line: Some(b.line),
+                        message: format!(
+                            "entry \"{}\": the phrasing \"{}\" reads the same to the matcher as \
+                             \"{}\" of entry \"{}\" (both come down to: {}); reword one of them",
+                            b.id,
+                            doc.folded,
+                            first.folded,
+                            a.id,
+                            doc.tokens.join(" ")
+                        ),
+                    });
+                }
+                Some(_) => {}
+                None => {
+                    owner.insert(&doc.tokens, doc);
+                }
+            }
+        }
+        out
+    }
+
+    /// Why a question matched as it did: its tokens with their weights, and
+    /// the best-scoring entries. For moderators tuning phrasings
+    /// (`backpain-bot ask --explain`).
+    pub fn explain(&self, question: &str) -> String {
+        let question = truncate(question, MAX_QUESTION_CHARS);
+        let (tokens, _) = self.index.query(question);
+        let mut out = String::from("tokens:");
+        for t in &tokens {
+            let known = if self.index.postings.contains_key(&t.token) {
+                ""
+            } else {
+                " unknown"
+            };
+            let typo = if t.discount < 1.0 {
+                " typo-corrected"
+            } else {
+                ""
+            };
+            out.push_str(&format!(" [{} {:.2}{known}{typo}]", t.token, t.weight));
+        }
+        for s in self.rank(question).iter().take(EXPLAIN_RANKED) {
+            out.push_str(&format!(
+                "\n  {:.3} {}",
+                s.confidence,
+                self.entry(s.entry).id
+            ));
+        }
+        out
+    }
+
+    /// Every entry that shares a token with the question, best first.
+    fn rank(&self, question: &str) -> Vec<Scored> {
+        let (tokens, folded) = self.index.query(question);
+        let query_total: f64 = tokens.iter().map(|t| t.weight).sum();
+        if tokens.is_empty() || query_total <= 0.0 {
+            return Vec::new();
+        }
+        // Per document: matched question weight (typo-discounted) and
+        // matched document weight.
+        let mut hits: HashMap<usize, (f64, f64)> = HashMap::new();
+        for t in &tokens {
+            let Some(docs) = self.index.postings.get(&t.token) else {
+                continue;
+            };
+            for posting in docs {
+                let hit = hits.entry(posting.doc).or_default();
+                hit.0 += t.weight * t.discount * posting.factor;
+                hit.1 += t.weight * posting.factor;
+            }
+        }
+        let mut best: HashMap<usize, f64> = HashMap::new();
+        for (doc_id, (matched_q, matched_d)) in hits {
+            let doc = &self.index.docs[doc_id];
+            let recall = matched_q / query_total;
+            let score = match doc.kind {
+                DocKind::Bag => BAG_FACTOR * recall,
+                DocKind::Phrasing => {
+                    let precision = if doc.total > 0.0 {
+                        matched_d / doc.total
+                    } else {
+                        0.0
+                    };
+                    let f = f_beta(precision, recall);
+                    if doc.folded == folded {
+                        f
+                    } else {
+                        f.min(INEXACT_CAP)
+                    }
+                }
+            };
+            let slot = best.entry(doc.entry).or_default();
+            if score > *slot {
+                *slot = score;
+            }
+        }
+        let mut ranked: Vec<Scored> = best
+            .into_iter()
+            .map(|(entry, confidence)| Scored {
+                entry,
+                confidence: confidence.clamp(0.0, 1.0),
+            })
+            .collect();
+        ranked.sort_by(|a, b| {
+            b.confidence
+                .total_cmp(&a.confidence)
+                .then(a.entry.cmp(&b.entry))
+        });
+        ranked
+    }
+
+    fn decide(&self, mut ranked: Vec<Scored>) -> Match {
+        let t = self.thresholds;
+        let top = ranked.first().map_or(0.0, |s| s.confidence);
+        let second = ranked.get(1).map_or(0.0, |s| s.confidence);
+        ranked.truncate(MAX_SUGGESTIONS);
+        let (outcome, entry) = if top >= t.answer && top - second >= t.tie_margin {
+            (Outcome::Answer, ranked.first().map(|s| s.entry))
+        } else if top >= t.suggest {
+            (Outcome::Suggest, None)
+        } else {
+            (Outcome::NoMatch, None)
+        };
+        let suggestions = if outcome == Outcome::Suggest {
+            ranked
+                .iter()
+                .copied()
+                .filter(|s| s.confidence >= t.suggest)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Match {
+            outcome,
+            confidence: top,
+            entry,
+            suggestions,
+            ranked,
+        }
+    }
+
+    /// The topics nearest to a match, best first: those of its ranked
+    /// entries, then the catalog's others in order, `n` at most.
+    pub fn nearest_topics(&self, m: &Match, n: usize) -> Vec<&Topic> {
+        let mut out: Vec<&Topic> = Vec::new();
+        let from_ranked = m
+            .ranked
+            .iter()
+            .flat_map(|s| self.entry(s.entry).topics.iter())
+            .filter_map(|id| self.catalog.topic(id));
+        for topic in from_ranked.chain(self.catalog.topics.iter()) {
+            if out.len() == n {
+                break;
+            }
+            if !out.iter().any(|t| t.id == topic.id) {
+                out.push(topic);
+            }
+        }
+        out
+    }
+}
+
+/// F-beta of precision and recall, weighted by [`RECALL_BIAS`].
+fn f_beta(precision: f64, recall: f64) -> f64 {
+    let denominator = RECALL_BIAS * precision + recall;
+    if denominator <= 0.0 {
+        0.0
+    } else {
+        (1.0 + RECALL_BIAS) * precision * recall / denominator
+    }
+}
+
+/// The first `max` characters of a string.
+fn truncate(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => &text[..at],
+        None => text,
+    }
+}

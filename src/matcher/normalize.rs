@@ -1,0 +1,192 @@
+//! Turning free text into the word sequence the matcher compares:
+//! Unicode and case folding, apostrophes and contractions, tokenisation,
+//! stop words and stemming.
+//!
+//! This module knows nothing about the catalog. Synonyms and typo correction,
+//! which need the catalog's vocabulary, live in [`super::index`].
+
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// A word of the input after folding, with its stem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    /// The folded surface form (`sessions`).
+    pub text: String,
+    /// The English stem (`session`); what the index compares.
+    pub stem: String,
+    /// Whether the word carries no meaning on its own (`the`, `how`, `lol`).
+    pub stop: bool,
+}
+
+/// Reusable normaliser (the stemmer is built once).
+pub struct Normalizer {
+    stemmer: Stemmer,
+}
+
+impl Default for Normalizer {
+    fn default() -> Self {
+        Normalizer {
+            stemmer: Stemmer::create(Algorithm::English),
+        }
+    }
+}
+
+impl Normalizer {
+    /// Splits text into folded, stemmed words, stop words included (and
+    /// marked) so that phrases such as "on my own" can still be recognised.
+    pub fn words(&self, text: &str) -> Vec<Word> {
+        let mut out = Vec::new();
+        for raw in fold(text).split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
+            for word in expand(raw) {
+                let stop = is_stop_word(&word);
+                let stem = self.stem(&word);
+                out.push(Word {
+                    text: word,
+                    stem,
+                    stop,
+                });
+            }
+        }
+        out
+    }
+
+    /// The stem of one folded word.
+    pub fn stem(&self, word: &str) -> String {
+        self.stemmer.stem(word).into_owned()
+    }
+}
+
+/// Case, accents and compatibility forms folded away; every apostrophe-like
+/// mark made a plain apostrophe.
+fn fold(text: &str) -> String {
+    text.nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' | '`' | '\u{00B4}' => '\'',
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Expands one raw token (which may hold apostrophes) into words:
+/// `can't` → `can not`, `what's` → `what is`, `back's` → `back`.
+fn expand(raw: &str) -> Vec<String> {
+    let raw = raw.trim_matches('\'');
+    if raw.is_empty() {
+        return Vec::new();
+    }
+    if let Some(&(_, full)) = CONTRACTIONS.iter().find(|(short, _)| *short == raw) {
+        return full.split(' ').map(str::to_owned).collect();
+    }
+    let Some((head, tail)) = raw.split_once('\'') else {
+        return vec![raw.to_owned()];
+    };
+    let head = head.to_owned();
+    match tail {
+        "t" if head.ends_with('n') => {
+            vec![head[..head.len() - 1].to_owned(), "not".to_owned()]
+        }
+        "s" | "d" => vec![head],
+        "re" => vec![head, "are".to_owned()],
+        "m" => vec![head, "am".to_owned()],
+        "ll" => vec![head, "will".to_owned()],
+        "ve" => vec![head, "have".to_owned()],
+        _ => raw
+            .split('\'')
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    }
+}
+
+/// Contractions whose expansion is irregular, or which people type without
+/// the apostrophe in chat.
+const CONTRACTIONS: &[(&str, &str)] = &[
+    ("can't", "can not"),
+    ("cant", "can not"),
+    ("cannot", "can not"),
+    ("won't", "will not"),
+    ("wont", "will not"),
+    ("dont", "do not"),
+    ("doesnt", "does not"),
+    ("didnt", "did not"),
+    ("isnt", "is not"),
+    ("arent", "are not"),
+    ("whats", "what is"),
+    ("hows", "how is"),
+    ("im", "i am"),
+    ("ive", "i have"),
+    ("wanna", "want to"),
+    ("gonna", "going to"),
+];
+
+/// Words that carry no meaning for matching on their own: function words
+/// and chat filler. Domain words are never here, and neither are words that
+/// tell questions apart: question words ("who" performs it, "why" it hurts),
+/// "after", "long", "many", "much", "work", "help", "feel".
+#[rustfmt::skip]
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "actually", "again", "all", "also", "am", "an", "and", "any", "anyone",
+    "anything", "are", "as", "at", "be", "been", "being", "bot", "but", "by", "can", "could",
+    "did", "do", "does", "doing", "done", "else", "exactly", "explain", "for", "from", "get",
+    "gets", "getting", "go", "going", "got", "had", "has", "have", "having", "he", "hello", "hey",
+    "hi", "i", "if", "in", "into", "is", "it", "its", "just", "know", "let", "lol", "me", "might",
+    "mine", "must", "my", "need", "needed", "needs", "no", "not", "of", "ok", "okay", "on", "one",
+    "or", "our", "please", "pls", "plz", "question", "quick", "really", "she", "should", "so",
+    "some", "someone", "something", "tell", "thank", "thanks", "that", "the", "their", "them",
+    "then", "there", "these", "they", "thing", "things", "this", "those", "to", "u", "uh", "um",
+    "up", "ur", "us", "very", "want", "was", "wat", "we", "were", "which", "will", "with",
+    "wondering", "would", "yes", "you", "your", "yours",
+];
+
+fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.binary_search(&word).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(input: &str, expect: &str) {
+        let n = Normalizer::default();
+        let got: Vec<String> = n
+            .words(input)
+            .into_iter()
+            .map(|w| {
+                if w.stop {
+                    format!("({})", w.stem)
+                } else {
+                    w.stem
+                }
+            })
+            .collect();
+        assert_eq!(got.join(" "), expect, "input: {input:?}");
+    }
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn normalises() {
+        check("What's ACUPRESSURE?", "(what) acupressur");
+        check(
+            "Can’t sleep, my back’s sore!!",
+            "(can) (not) sleep (my) back sore",
+        );
+        check("Is acupuncture painful", "(is) acupunctur pain");
+        check("Qì flow — café", "qi flow cafe");
+        check("cant dont im", "(can) (not) (do) (not) (i) (am)");
+        check("   ", "");
+        check("30-60 minutes", "30 60 minut");
+        check("'quoted' words", "quot word");
+        check(
+            "you'll they've we're",
+            "(you) (will) (they) (have) (we) (are)",
+        );
+    }
+}

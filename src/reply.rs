@@ -1,0 +1,191 @@
+//! Rendering match results and catalog views as the text the bot posts, and
+//! as the `ask --json` record.
+//!
+//! Every reply ends with the catalog's disclaimer. Replies never repeat the
+//! asker's words, so nothing a member types can make the bot ping or format
+//! anything.
+
+use serde::Serialize;
+
+use crate::content::{Catalog, Entry, Topic};
+use crate::matcher::{Match, Matcher, Outcome};
+
+/// Discord's limit on a message's content, in characters.
+pub const DISCORD_MESSAGE_LIMIT: usize = 2000;
+
+/// How many topics a no-match reply points to.
+pub const NEAREST_TOPICS: usize = 3;
+
+/// The reply to a matched question, exactly as the bot posts it.
+pub fn render(matcher: &Matcher, m: &Match) -> String {
+    let catalog = matcher.catalog();
+    let body = match (m.outcome, m.entry) {
+        (Outcome::Answer, Some(i)) => answer_body(catalog, matcher.entry(i)),
+        (Outcome::Suggest, _) => {
+            let mut text = String::from("I'm not sure which question you mean. Did you mean:\n");
+            for (n, s) in m.suggestions.iter().enumerate() {
+                text.push_str(&format!("{}. {}\n", n + 1, matcher.entry(s.entry).question));
+            }
+            text.push_str("Ask again with the one you mean, or browse with `/topics`.");
+            text
+        }
+        _ => {
+            let topics: Vec<&str> = matcher
+                .nearest_topics(m, NEAREST_TOPICS)
+                .into_iter()
+                .map(|t| t.name.as_str())
+                .collect();
+            format!(
+                "I don't have an answer for that. I only answer from two articles about \
+                 acupressure and acupuncture for back pain, and they don't cover it.\n\
+                 Nearest topics I do cover: {}. Browse them all with `/topics`.",
+                topics.join(", ")
+            )
+        }
+    };
+    with_disclaimer(catalog, body)
+}
+
+/// An entry shown on its own (a suggestion clicked, `/topic` opened), with
+/// its sources and the disclaimer.
+pub fn render_entry(catalog: &Catalog, entry: &Entry) -> String {
+    with_disclaimer(catalog, answer_body(catalog, entry))
+}
+
+/// A topic: its summary and the questions it holds.
+pub fn render_topic(catalog: &Catalog, topic: &Topic) -> String {
+    let mut text = format!("**{}**\n{}\n", topic.name, topic.summary);
+    for entry in catalog.entries_in(&topic.id) {
+        text.push_str(&format!("• {}\n", entry.question));
+    }
+    with_disclaimer(catalog, text.trim_end().to_owned())
+}
+
+/// The list of all topics.
+pub fn render_topics(catalog: &Catalog) -> String {
+    let mut text = String::from("**Topics I can answer questions about**\n");
+    for topic in &catalog.topics {
+        let count = catalog.entries_in(&topic.id).count();
+        text.push_str(&format!(
+            "• **{}** (`{}`, {count} questions): {}\n",
+            topic.name, topic.id, topic.summary
+        ));
+    }
+    with_disclaimer(catalog, text.trim_end().to_owned())
+}
+
+fn answer_body(catalog: &Catalog, entry: &Entry) -> String {
+    let mut text = format!("**{}**\n{}\n\n", entry.question, entry.answer);
+    let citations: Vec<String> = entry
+        .sources
+        .iter()
+        .map(|c| {
+            let title = catalog.source(&c.source).map_or("", |s| s.title.as_str());
+            format!("*{title}*, section \"{}\"", c.section)
+        })
+        .collect();
+    if let [one] = citations.as_slice() {
+        text.push_str(&format!("Source: {one}"));
+    } else {
+        text.push_str("Sources:");
+        for c in &citations {
+            text.push_str(&format!("\n• {c}"));
+        }
+    }
+    text
+}
+
+fn with_disclaimer(catalog: &Catalog, body: String) -> String {
+    format!("{body}\n\n{}", catalog.messages.disclaimer)
+}
+
+/// One line of `backpain-bot ask --json`: the contract scripts rely on.
+#[derive(Debug, Serialize)]
+pub struct AskRecord<'a> {
+    /// The question as asked.
+    pub question: &'a str,
+    /// `answer`, `suggest`, `no_match` or `urgent`.
+    pub outcome: &'static str,
+    /// Confidence of the best entry, 0..=1, rounded to three decimals.
+    pub confidence: f64,
+    /// The answering entry, for `answer`.
+    pub entry: Option<EntryRecord<'a>>,
+    /// The entries offered, for `suggest`.
+    pub suggestions: Vec<SuggestionRecord<'a>>,
+    /// The exact text the bot would post.
+    pub reply: String,
+}
+
+/// An entry in the JSON contract.
+#[derive(Debug, Serialize)]
+pub struct EntryRecord<'a> {
+    pub id: &'a str,
+    pub question: &'a str,
+    pub answer: &'a str,
+    pub topics: &'a [String],
+    pub sources: Vec<SourceRecord<'a>>,
+}
+
+/// A citation in the JSON contract.
+#[derive(Debug, Serialize)]
+pub struct SourceRecord<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub section: &'a str,
+}
+
+/// A suggestion in the JSON contract.
+#[derive(Debug, Serialize)]
+pub struct SuggestionRecord<'a> {
+    pub id: &'a str,
+    pub question: &'a str,
+    pub confidence: f64,
+}
+
+impl<'a> AskRecord<'a> {
+    /// Builds the record for a question and its match.
+    pub fn new(matcher: &'a Matcher, question: &'a str, m: &Match) -> AskRecord<'a> {
+        let catalog = matcher.catalog();
+        let entry = m.entry.map(|i| {
+            let e = matcher.entry(i);
+            EntryRecord {
+                id: &e.id,
+                question: &e.question,
+                answer: &e.answer,
+                topics: &e.topics,
+                sources: e
+                    .sources
+                    .iter()
+                    .map(|c| SourceRecord {
+                        id: &c.source,
+                        title: catalog.source(&c.source).map_or("", |s| s.title.as_str()),
+                        section: &c.section,
+                    })
+                    .collect(),
+            }
+        });
+        AskRecord {
+            question,
+            outcome: m.outcome.as_str(),
+            confidence: round3(m.confidence),
+            entry,
+            suggestions: m
+                .suggestions
+                .iter()
+                .map(|s| {
+                    let e = matcher.entry(s.entry);
+                    SuggestionRecord {
+                        id: &e.id,
+                        question: &e.question,
+                        confidence: round3(s.confidence),
+                    }
+                })
+                .collect(),
+            reply: render(matcher, m),
+        }
+    }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
