@@ -10,8 +10,13 @@ use super::normalize::{Normalizer, Word};
 use crate::content::Catalog;
 
 /// Words shorter than this are never typo-corrected: one edit turns a short
-/// word into a different real word too easily ("most" → "cost").
-const MIN_TYPO_LEN: usize = 5;
+/// word into a different real word too easily ("bad" → "back").
+const MIN_TYPO_LEN: usize = 4;
+
+/// Below this length a correction must keep the first letter: people rarely
+/// mistype the first letter of a short word, and without this rule "most"
+/// would become "cost".
+const SAME_FIRST_LETTER_BELOW: usize = 5;
 
 /// From this length a word may be two edits away from the vocabulary word it
 /// is corrected to ("acupunture" → "acupuncture" is one; "acupucture" with a
@@ -73,8 +78,9 @@ pub(crate) struct Doc {
 pub(crate) struct Index {
     normalizer: Normalizer,
     /// Synonym phrases as stem sequences, longest first, and the canonical
-    /// token each becomes.
-    synonyms: Vec<(Vec<String>, String)>,
+    /// tokens each becomes (the stems of its group's first word or phrase:
+    /// "backache" becomes "back" and "pain").
+    synonyms: Vec<(Vec<String>, Vec<String>)>,
     /// Every folded word the content uses, for typo correction.
     vocabulary: Vec<String>,
     known: HashSet<String>,
@@ -100,7 +106,15 @@ impl Index {
             let Some(first) = group.words.first() else {
                 continue;
             };
-            let canonical = stems(&normalizer, first).join(" ");
+            let canonical: Vec<String> = normalizer
+                .words(first)
+                .into_iter()
+                .filter(|w| !w.stop)
+                .map(|w| w.stem)
+                .collect();
+            if canonical.is_empty() {
+                continue;
+            }
             for word in &group.words {
                 let phrase = stems(&normalizer, word);
                 if !phrase.is_empty() {
@@ -287,6 +301,10 @@ impl Index {
             if clen.abs_diff(len) > max_edits || clen < MIN_TYPO_LEN {
                 continue;
             }
+            if len < SAME_FIRST_LETTER_BELOW && word.text.chars().next() != candidate.chars().next()
+            {
+                continue;
+            }
             let d = strsim::damerau_levenshtein(&word.text, candidate);
             if d <= max_edits && best.is_none_or(|(bd, _)| d < bd) {
                 best = Some((d, candidate));
@@ -312,7 +330,9 @@ impl Index {
                 let end = i + phrase.len();
                 if end <= words.len() && words[i..end].iter().zip(phrase).all(|(w, p)| &w.stem == p)
                 {
-                    out.push((canonical.clone(), (i..end).collect()));
+                    for token in canonical {
+                        out.push((token.clone(), (i..end).collect()));
+                    }
                     i = end;
                     continue 'words;
                 }

@@ -102,8 +102,8 @@ fn expand(raw: &str) -> Vec<String> {
     }
 }
 
-/// Contractions whose expansion is irregular, or which people type without
-/// the apostrophe in chat.
+/// Contractions whose expansion is irregular or which people type without
+/// the apostrophe in chat, and common chat abbreviations.
 const CONTRACTIONS: &[(&str, &str)] = &[
     ("can't", "can not"),
     ("cant", "can not"),
@@ -121,25 +121,39 @@ const CONTRACTIONS: &[(&str, &str)] = &[
     ("ive", "i have"),
     ("wanna", "want to"),
     ("gonna", "going to"),
+    // Chat abbreviations.
+    ("wht", "what"),
+    ("ppl", "people"),
+    ("abt", "about"),
+    ("bc", "because"),
+    ("cuz", "because"),
+    ("thx", "thanks"),
+    ("r", "are"),
+    ("y", "why"),
 ];
 
-/// Words that carry no meaning for matching on their own: function words
-/// and chat filler. Domain words are never here, and neither are words that
+/// Words that carry no meaning for matching on their own: function words,
+/// chat filler and all-purpose verbs ("give", "take", "try"). Domain words are never here, and neither are words that
 /// tell questions apart: question words ("who" performs it, "why" it hurts),
 /// "after", "long", "many", "much", "work", "help", "feel".
 #[rustfmt::skip]
 const STOP_WORDS: &[&str] = &[
     "a", "about", "actually", "again", "all", "also", "am", "an", "and", "any", "anyone",
-    "anything", "are", "as", "at", "be", "been", "being", "bot", "but", "by", "can", "could",
-    "did", "do", "does", "doing", "done", "else", "exactly", "explain", "for", "from", "get",
-    "gets", "getting", "go", "going", "got", "had", "has", "have", "having", "he", "hello", "hey",
-    "hi", "i", "if", "in", "into", "is", "it", "its", "just", "know", "let", "lol", "me", "might",
-    "mine", "must", "my", "need", "needed", "needs", "no", "not", "of", "ok", "okay", "on", "one",
-    "or", "our", "please", "pls", "plz", "question", "quick", "really", "she", "should", "so",
-    "some", "someone", "something", "tell", "thank", "thanks", "that", "the", "their", "them",
-    "then", "there", "these", "they", "thing", "things", "this", "those", "to", "u", "uh", "um",
-    "up", "ur", "us", "very", "want", "was", "wat", "we", "were", "which", "will", "with",
-    "wondering", "would", "yes", "you", "your", "yours",
+    "anything", "anyway", "are", "as", "at", "basically", "be", "because", "been", "being", "bot",
+    "but", "by", "can", "could", "count", "counts", "curious", "deal", "dealing", "did", "do",
+    "does", "doing", "done", "else", "even", "ever", "exactly", "explain", "for", "from",
+    "generally", "get", "gets", "getting", "give", "gives", "giving", "go", "going", "got",
+    "guess", "had", "has", "have", "having", "he", "hello", "hey", "hi", "honestly", "i", "if",
+    "in", "into", "is", "it", "its", "just", "kinda", "know", "let", "like", "literally", "lol",
+    "make", "makes", "making", "maybe", "me", "might", "mine", "must", "my", "need", "needed",
+    "needs", "no", "not", "of", "ok", "okay", "on", "one", "or", "our", "please", "pls", "plz",
+    "question", "quick", "really", "seem", "seems", "she", "should", "since", "so", "some",
+    "someone", "something", "still", "suffer", "suffering", "suffers", "take", "takes", "taking",
+    "tell", "thank", "thanks", "that", "the", "their", "them", "then", "there", "these", "they",
+    "thing", "things", "think", "thinking", "this", "those", "thought", "to", "tried", "try",
+    "trying", "typically", "u", "uh", "um", "up", "ur", "us", "usually", "very", "want", "was",
+    "wat", "we", "were", "which", "will", "with", "wonder", "wondering", "would", "yes", "you",
+    "your", "yours",
 ];
 
 fn is_stop_word(word: &str) -> bool {

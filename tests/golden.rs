@@ -1,0 +1,332 @@
+//! Golden questions against the shipped FAQ: paraphrases, typos, keyword
+//! queries, chat phrasing, and off-topic questions that must not match.
+//!
+//! All cases run through one `check()` and failures are reported together.
+//! `backpain-bot ask --explain "..."` shows why a question scored as it did.
+
+mod common;
+
+use backpain_bot::matcher::Outcome;
+
+/// What a question must lead to.
+#[derive(Debug, Clone, Copy)]
+enum Expect {
+    /// Answered by this entry.
+    Answer(&'static str),
+    /// A "did you mean" that offers this entry.
+    Suggest(&'static str),
+    /// An honest "I don't have an answer for that".
+    NoMatch,
+}
+
+use Expect::{Answer, NoMatch, Suggest};
+
+/// Returns a description of the failure, if the question does not lead to
+/// what is expected.
+fn check(question: &str, expect: Expect) -> Option<String> {
+    let matcher = common::shipped();
+    let m = matcher.ask(question);
+    let id = |i: usize| matcher.entry(i).id.as_str();
+    let ok = match expect {
+        Answer(want) => m.outcome == Outcome::Answer && m.entry.map(id) == Some(want),
+        Suggest(want) => {
+            m.outcome == Outcome::Suggest && m.suggestions.iter().any(|s| id(s.entry) == want)
+        }
+        NoMatch => m.outcome == Outcome::NoMatch,
+    };
+    if ok {
+        return None;
+    }
+    let got: Vec<String> = m
+        .ranked
+        .iter()
+        .map(|s| format!("{} {:.3}", id(s.entry), s.confidence))
+        .collect();
+    Some(format!(
+        "{question:?}: expected {expect:?}, got {} [{}]",
+        m.outcome.as_str(),
+        got.join(", ")
+    ))
+}
+
+fn run(cases: &[(&str, Expect)]) {
+    let failures: Vec<String> = cases.iter().filter_map(|&(q, e)| check(q, e)).collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn paraphrases() {
+    run(&[
+        (
+            "so what's acupressure all about",
+            Answer("what-is-acupressure"),
+        ),
+        ("what even is acupuncture", Answer("what-is-acupuncture")),
+        (
+            "in what way do acupuncture needles ease back pain",
+            Suggest("how-acupuncture-works"),
+        ),
+        (
+            "why does pressing on points ease pain",
+            Answer("how-acupressure-works"),
+        ),
+        (
+            "is acupressure good for back pain",
+            Answer("can-acupressure-help"),
+        ),
+        (
+            "does acupuncture help with a bad back",
+            Answer("can-acupuncture-help"),
+        ),
+        (
+            "what are the advantages of acupressure",
+            Answer("acupressure-benefits"),
+        ),
+        (
+            "why would someone choose acupuncture",
+            Answer("acupuncture-benefits"),
+        ),
+        (
+            "what's the difference between acupuncture and acupressure",
+            Answer("acupuncture-vs-acupressure"),
+        ),
+        (
+            "what usually causes back pain",
+            Answer("causes-of-back-pain"),
+        ),
+        (
+            "can a pulled muscle give you back pain",
+            Answer("muscle-strain-and-lifting"),
+        ),
+        ("what does spinal stenosis mean", Answer("spinal-stenosis")),
+        (
+            "can being stressed out give me back pain",
+            Answer("stress-and-back-pain"),
+        ),
+        (
+            "does sitting at a desk all day hurt your back",
+            Answer("posture-and-sitting"),
+        ),
+        ("can arthritis cause back pain", Answer("other-causes")),
+        (
+            "how many people suffer from back pain",
+            Answer("how-common-is-back-pain"),
+        ),
+        (
+            "how does back pain affect everyday life",
+            Answer("what-is-back-pain"),
+        ),
+        (
+            "what kinds of back pain are there",
+            Answer("types-of-back-pain"),
+        ),
+        ("what does acute back pain mean", Answer("acute-back-pain")),
+        (
+            "what counts as chronic back pain",
+            Answer("chronic-back-pain"),
+        ),
+        (
+            "how should i get ready for my first acupuncture appointment",
+            Answer("preparing-for-a-session"),
+        ),
+        (
+            "what clothes should i wear for acupressure",
+            Answer("what-to-wear"),
+        ),
+        (
+            "should i eat something before acupuncture",
+            Answer("eating-before-a-session"),
+        ),
+        (
+            "what will happen at my acupuncture appointment",
+            Answer("acupuncture-session"),
+        ),
+        (
+            "what happens in an acupressure session",
+            Answer("acupressure-session"),
+        ),
+        (
+            "how long does an acupressure session take",
+            Answer("session-length"),
+        ),
+        (
+            "what does acupuncture feel like",
+            Answer("what-does-it-feel-like"),
+        ),
+        (
+            "do acupuncture needles hurt",
+            Answer("is-acupuncture-painful"),
+        ),
+        (
+            "what should i do after my acupuncture session",
+            Answer("aftercare"),
+        ),
+        (
+            "how many acupuncture sessions will i need",
+            Answer("how-many-sessions"),
+        ),
+        ("does acupuncture really work", Answer("effectiveness")),
+        ("is acupuncture safe", Answer("safety")),
+        (
+            "can acupuncture cause bruises",
+            Answer("acupuncture-side-effects"),
+        ),
+        (
+            "does acupressure have side effects",
+            Answer("acupressure-side-effects"),
+        ),
+        (
+            "how can i do acupressure at home",
+            Answer("acupressure-at-home"),
+        ),
+        (
+            "will my health plan pay for acupuncture",
+            Answer("insurance"),
+        ),
+        ("what does qi mean", Answer("what-is-qi")),
+        ("where did acupuncture come from", Answer("origins")),
+        (
+            "do i need a licensed acupuncturist",
+            Answer("who-performs-it"),
+        ),
+        (
+            "can acupuncture replace painkillers",
+            Answer("without-medication"),
+        ),
+        ("is acupressure cheaper than acupuncture", Answer("cost")),
+        ("can acupressure prevent back pain", Answer("prevention")),
+    ]);
+}
+
+#[test]
+fn typos() {
+    run(&[
+        ("what is acupresure", Answer("what-is-acupressure")),
+        ("wht is acupunture", Answer("what-is-acupuncture")),
+        ("is acupunture painfull", Answer("is-acupuncture-painful")),
+        (
+            "side efects of acupuncture",
+            Answer("acupuncture-side-effects"),
+        ),
+        ("is acupuncture coverd by insurence", Answer("insurance")),
+        ("how manny sessions do i need", Answer("how-many-sessions")),
+        ("herniated disk", Answer("herniated-disc")),
+        ("spinal stenossis", Answer("spinal-stenosis")),
+        ("acupresure at home", Answer("acupressure-at-home")),
+        ("chronic back pian", Answer("chronic-back-pain")),
+    ]);
+}
+
+#[test]
+fn keyword_queries() {
+    run(&[
+        ("acupressure", Answer("what-is-acupressure")),
+        ("acupuncture", Answer("what-is-acupuncture")),
+        ("qi", Answer("what-is-qi")),
+        ("insurance", Answer("insurance")),
+        ("aftercare", Answer("aftercare")),
+        ("acupressure benefits", Answer("acupressure-benefits")),
+        (
+            "acupuncture vs acupressure",
+            Answer("acupuncture-vs-acupressure"),
+        ),
+        ("slipped disc", Answer("herniated-disc")),
+        ("back pain causes", Answer("causes-of-back-pain")),
+        ("acupuncture session length", Answer("session-length")),
+        (
+            "acupressure side effects",
+            Answer("acupressure-side-effects"),
+        ),
+        ("acupuncture pain", Answer("is-acupuncture-painful")),
+    ]);
+}
+
+#[test]
+fn chat_phrasing() {
+    run(&[
+        (
+            "hey bot, does acupuncture hurt?",
+            Answer("is-acupuncture-painful"),
+        ),
+        (
+            "ok so can i just do acupressure on myself",
+            Answer("acupressure-at-home"),
+        ),
+        (
+            "my back is killing me from sitting all day lol",
+            Answer("posture-and-sitting"),
+        ),
+        (
+            "is it ok to eat before an acupuncture appointment??",
+            Answer("eating-before-a-session"),
+        ),
+        (
+            "thinking of trying acupuncture, is it safe?",
+            Answer("safety"),
+        ),
+        ("what do i wear to acupressure lol", Answer("what-to-wear")),
+        (
+            "hurt my back lifting boxes, why does that happen",
+            Suggest("muscle-strain-and-lifting"),
+        ),
+        ("pls explain qi", Answer("what-is-qi")),
+        (
+            "how many ppl get back pain",
+            Answer("how-common-is-back-pain"),
+        ),
+        ("would insurance cover my acupuncture", Answer("insurance")),
+    ]);
+}
+
+#[test]
+fn ambiguous_questions_get_suggestions() {
+    run(&[
+        ("side effects", Suggest("acupuncture-side-effects")),
+        ("side effects", Suggest("acupressure-side-effects")),
+        ("session", Suggest("acupuncture-session")),
+    ]);
+}
+
+#[test]
+fn off_topic_questions_do_not_match() {
+    run(&[
+        ("what's the weather like today", NoMatch),
+        ("how do I bake sourdough bread", NoMatch),
+        ("tell me a joke", NoMatch),
+        ("how do I treat a sprained ankle", NoMatch),
+        ("who won the football game last night", NoMatch),
+        ("recommend a good movie", NoMatch),
+        ("what is the capital of australia", NoMatch),
+        ("how do i reset my password", NoMatch),
+        ("write me a poem about cats", NoMatch),
+        ("best laptop for programming", NoMatch),
+        ("how to cure a hangover", NoMatch),
+        ("what time is it", NoMatch),
+        ("can you help me with my taxes", NoMatch),
+        ("is it going to rain tomorrow", NoMatch),
+        ("how do I fix a flat tire", NoMatch),
+        ("what should I cook for dinner", NoMatch),
+        ("how tall is mount everest", NoMatch),
+        ("how do vaccines work", NoMatch),
+        ("what are the symptoms of the flu", NoMatch),
+        ("how do i lose weight fast", NoMatch),
+        ("can dogs eat chocolate", NoMatch),
+        ("good morning everyone", NoMatch),
+        ("asdfghjkl", NoMatch),
+        ("how much does a new car cost", NoMatch),
+        ("how long does it take to boil an egg", NoMatch),
+        ("where can i buy cheap shoes", NoMatch),
+        ("how do i get rid of a headache", NoMatch),
+        ("what is the best mattress", NoMatch),
+        ("my cat keeps throwing up", NoMatch),
+        ("", NoMatch),
+        ("???", NoMatch),
+        ("hi", NoMatch),
+    ]);
+}
