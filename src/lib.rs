@@ -42,6 +42,8 @@
 //! - Every answer is traceable: each entry cites article sections, and its
 //!   quotes are checked word for word against the article text.
 
+#![deny(missing_docs)]
+
 pub mod config;
 pub mod content;
 pub mod matcher;

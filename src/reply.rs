@@ -119,26 +119,37 @@ pub struct AskRecord<'a> {
 /// An entry in the JSON contract.
 #[derive(Debug, Serialize)]
 pub struct EntryRecord<'a> {
+    /// The entry's stable id.
     pub id: &'a str,
+    /// Its canonical question.
     pub question: &'a str,
+    /// Its answer text.
     pub answer: &'a str,
+    /// Ids of its topics.
     pub topics: &'a [String],
+    /// The sections it cites.
     pub sources: Vec<SourceRecord<'a>>,
 }
 
 /// A citation in the JSON contract.
 #[derive(Debug, Serialize)]
 pub struct SourceRecord<'a> {
+    /// The article's id.
     pub id: &'a str,
+    /// The article's title.
     pub title: &'a str,
+    /// The cited section's heading.
     pub section: &'a str,
 }
 
 /// A suggestion in the JSON contract.
 #[derive(Debug, Serialize)]
 pub struct SuggestionRecord<'a> {
+    /// The entry's stable id.
     pub id: &'a str,
+    /// Its canonical question.
     pub question: &'a str,
+    /// How well it matched, 0..=1.
     pub confidence: f64,
 }
 

@@ -61,159 +61,62 @@ fn run(cases: &[(&str, Expect)]) {
 }
 
 #[test]
+#[rustfmt::skip]
 fn paraphrases() {
     run(&[
-        (
-            "so what's acupressure all about",
-            Answer("what-is-acupressure"),
-        ),
+        ("so what's acupressure all about", Answer("what-is-acupressure")),
         ("what even is acupuncture", Answer("what-is-acupuncture")),
-        (
-            "in what way do acupuncture needles ease back pain",
-            Suggest("how-acupuncture-works"),
-        ),
-        (
-            "why does pressing on points ease pain",
-            Answer("how-acupressure-works"),
-        ),
-        (
-            "is acupressure good for back pain",
-            Answer("can-acupressure-help"),
-        ),
-        (
-            "does acupuncture help with a bad back",
-            Answer("can-acupuncture-help"),
-        ),
-        (
-            "what are the advantages of acupressure",
-            Answer("acupressure-benefits"),
-        ),
-        (
-            "why would someone choose acupuncture",
-            Answer("acupuncture-benefits"),
-        ),
-        (
-            "what's the difference between acupuncture and acupressure",
-            Answer("acupuncture-vs-acupressure"),
-        ),
-        (
-            "what usually causes back pain",
-            Answer("causes-of-back-pain"),
-        ),
-        (
-            "can a pulled muscle give you back pain",
-            Answer("muscle-strain-and-lifting"),
-        ),
+        ("in what way do acupuncture needles ease back pain", Suggest("how-acupuncture-works")),
+        ("why does pressing on points ease pain", Answer("how-acupressure-works")),
+        ("is acupressure good for back pain", Answer("can-acupressure-help")),
+        ("does acupuncture help with a bad back", Answer("can-acupuncture-help")),
+        ("what are the advantages of acupressure", Answer("acupressure-benefits")),
+        ("why would someone choose acupuncture", Answer("acupuncture-benefits")),
+        ("what's the difference between acupuncture and acupressure", Answer("acupuncture-vs-acupressure")),
+        ("what usually causes back pain", Answer("causes-of-back-pain")),
+        ("can a pulled muscle give you back pain", Answer("muscle-strain-and-lifting")),
         ("what does spinal stenosis mean", Answer("spinal-stenosis")),
-        (
-            "can being stressed out give me back pain",
-            Answer("stress-and-back-pain"),
-        ),
-        (
-            "does sitting at a desk all day hurt your back",
-            Answer("posture-and-sitting"),
-        ),
+        ("can being stressed out give me back pain", Answer("stress-and-back-pain")),
+        ("does sitting at a desk all day hurt your back", Answer("posture-and-sitting")),
         ("can arthritis cause back pain", Answer("other-causes")),
-        (
-            "how many people suffer from back pain",
-            Answer("how-common-is-back-pain"),
-        ),
-        (
-            "how does back pain affect everyday life",
-            Answer("what-is-back-pain"),
-        ),
-        (
-            "what kinds of back pain are there",
-            Answer("types-of-back-pain"),
-        ),
+        ("how many people suffer from back pain", Answer("how-common-is-back-pain")),
+        ("how does back pain affect everyday life", Answer("what-is-back-pain")),
+        ("what kinds of back pain are there", Answer("types-of-back-pain")),
         ("what does acute back pain mean", Answer("acute-back-pain")),
-        (
-            "what counts as chronic back pain",
-            Answer("chronic-back-pain"),
-        ),
-        (
-            "how should i get ready for my first acupuncture appointment",
-            Answer("preparing-for-a-session"),
-        ),
-        (
-            "what clothes should i wear for acupressure",
-            Answer("what-to-wear"),
-        ),
-        (
-            "should i eat something before acupuncture",
-            Answer("eating-before-a-session"),
-        ),
-        (
-            "what will happen at my acupuncture appointment",
-            Answer("acupuncture-session"),
-        ),
-        (
-            "what happens in an acupressure session",
-            Answer("acupressure-session"),
-        ),
-        (
-            "how long does an acupressure session take",
-            Answer("session-length"),
-        ),
-        (
-            "what does acupuncture feel like",
-            Answer("what-does-it-feel-like"),
-        ),
-        (
-            "do acupuncture needles hurt",
-            Answer("is-acupuncture-painful"),
-        ),
-        (
-            "what should i do after my acupuncture session",
-            Answer("aftercare"),
-        ),
-        (
-            "how many acupuncture sessions will i need",
-            Answer("how-many-sessions"),
-        ),
+        ("what counts as chronic back pain", Answer("chronic-back-pain")),
+        ("how should i get ready for my first acupuncture appointment", Answer("preparing-for-a-session")),
+        ("what clothes should i wear for acupressure", Answer("what-to-wear")),
+        ("should i eat something before acupuncture", Answer("eating-before-a-session")),
+        ("what will happen at my acupuncture appointment", Answer("acupuncture-session")),
+        ("what happens in an acupressure session", Answer("acupressure-session")),
+        ("how long does an acupressure session take", Answer("session-length")),
+        ("what does acupuncture feel like", Answer("what-does-it-feel-like")),
+        ("do acupuncture needles hurt", Answer("is-acupuncture-painful")),
+        ("what should i do after my acupuncture session", Answer("aftercare")),
+        ("how many acupuncture sessions will i need", Answer("how-many-sessions")),
         ("does acupuncture really work", Answer("effectiveness")),
         ("is acupuncture safe", Answer("safety")),
-        (
-            "can acupuncture cause bruises",
-            Answer("acupuncture-side-effects"),
-        ),
-        (
-            "does acupressure have side effects",
-            Answer("acupressure-side-effects"),
-        ),
-        (
-            "how can i do acupressure at home",
-            Answer("acupressure-at-home"),
-        ),
-        (
-            "will my health plan pay for acupuncture",
-            Answer("insurance"),
-        ),
+        ("can acupuncture cause bruises", Answer("acupuncture-side-effects")),
+        ("does acupressure have side effects", Answer("acupressure-side-effects")),
+        ("how can i do acupressure at home", Answer("acupressure-at-home")),
+        ("will my health plan pay for acupuncture", Answer("insurance")),
         ("what does qi mean", Answer("what-is-qi")),
         ("where did acupuncture come from", Answer("origins")),
-        (
-            "do i need a licensed acupuncturist",
-            Answer("who-performs-it"),
-        ),
-        (
-            "can acupuncture replace painkillers",
-            Answer("without-medication"),
-        ),
+        ("do i need a licensed acupuncturist", Answer("who-performs-it")),
+        ("can acupuncture replace painkillers", Answer("without-medication")),
         ("is acupressure cheaper than acupuncture", Answer("cost")),
         ("can acupressure prevent back pain", Answer("prevention")),
     ]);
 }
 
 #[test]
+#[rustfmt::skip]
 fn typos() {
     run(&[
         ("what is acupresure", Answer("what-is-acupressure")),
         ("wht is acupunture", Answer("what-is-acupuncture")),
         ("is acupunture painfull", Answer("is-acupuncture-painful")),
-        (
-            "side efects of acupuncture",
-            Answer("acupuncture-side-effects"),
-        ),
+        ("side efects of acupuncture", Answer("acupuncture-side-effects")),
         ("is acupuncture coverd by insurence", Answer("insurance")),
         ("how manny sessions do i need", Answer("how-many-sessions")),
         ("herniated disk", Answer("herniated-disc")),
@@ -224,6 +127,7 @@ fn typos() {
 }
 
 #[test]
+#[rustfmt::skip]
 fn keyword_queries() {
     run(&[
         ("acupressure", Answer("what-is-acupressure")),
@@ -232,59 +136,34 @@ fn keyword_queries() {
         ("insurance", Answer("insurance")),
         ("aftercare", Answer("aftercare")),
         ("acupressure benefits", Answer("acupressure-benefits")),
-        (
-            "acupuncture vs acupressure",
-            Answer("acupuncture-vs-acupressure"),
-        ),
+        ("acupuncture vs acupressure", Answer("acupuncture-vs-acupressure")),
         ("slipped disc", Answer("herniated-disc")),
         ("back pain causes", Answer("causes-of-back-pain")),
         ("acupuncture session length", Answer("session-length")),
-        (
-            "acupressure side effects",
-            Answer("acupressure-side-effects"),
-        ),
+        ("acupressure side effects", Answer("acupressure-side-effects")),
         ("acupuncture pain", Answer("is-acupuncture-painful")),
     ]);
 }
 
 #[test]
+#[rustfmt::skip]
 fn chat_phrasing() {
     run(&[
-        (
-            "hey bot, does acupuncture hurt?",
-            Answer("is-acupuncture-painful"),
-        ),
-        (
-            "ok so can i just do acupressure on myself",
-            Answer("acupressure-at-home"),
-        ),
-        (
-            "my back is killing me from sitting all day lol",
-            Answer("posture-and-sitting"),
-        ),
-        (
-            "is it ok to eat before an acupuncture appointment??",
-            Answer("eating-before-a-session"),
-        ),
-        (
-            "thinking of trying acupuncture, is it safe?",
-            Answer("safety"),
-        ),
+        ("hey bot, does acupuncture hurt?", Answer("is-acupuncture-painful")),
+        ("ok so can i just do acupressure on myself", Answer("acupressure-at-home")),
+        ("my back is killing me from sitting all day lol", Answer("posture-and-sitting")),
+        ("is it ok to eat before an acupuncture appointment??", Answer("eating-before-a-session")),
+        ("thinking of trying acupuncture, is it safe?", Answer("safety")),
         ("what do i wear to acupressure lol", Answer("what-to-wear")),
-        (
-            "hurt my back lifting boxes, why does that happen",
-            Suggest("muscle-strain-and-lifting"),
-        ),
+        ("hurt my back lifting boxes, why does that happen", Suggest("muscle-strain-and-lifting")),
         ("pls explain qi", Answer("what-is-qi")),
-        (
-            "how many ppl get back pain",
-            Answer("how-common-is-back-pain"),
-        ),
+        ("how many ppl get back pain", Answer("how-common-is-back-pain")),
         ("would insurance cover my acupuncture", Answer("insurance")),
     ]);
 }
 
 #[test]
+#[rustfmt::skip]
 fn ambiguous_questions_get_suggestions() {
     run(&[
         ("side effects", Suggest("acupuncture-side-effects")),
@@ -294,6 +173,7 @@ fn ambiguous_questions_get_suggestions() {
 }
 
 #[test]
+#[rustfmt::skip]
 fn off_topic_questions_do_not_match() {
     run(&[
         ("what's the weather like today", NoMatch),

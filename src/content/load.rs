@@ -49,10 +49,18 @@ pub fn parse(
         problems: Vec::new(),
     };
     let sources = loader.sources();
-    let topics = loader.topics();
+    let sources_ok = loader.problems.is_empty();
+    let (topics, broken_topics) = loader.topics();
     let synonyms = loader.synonyms();
     let messages = loader.messages();
-    let entries = loader.entries(&sources, &topics);
+    // References into a file that has problems of its own are not checked:
+    // the moderator fixes that file first, and one mistake gives one report.
+    let topics_ok = loader.is_clean(TOPICS);
+    let entries = loader.entries(
+        sources_ok.then_some(&sources[..]),
+        &topics,
+        topics_ok.then_some(&broken_topics[..]),
+    );
     if !loader.problems.is_empty() {
         return Err(loader.problems);
     }
@@ -139,6 +147,12 @@ impl Loader<'_> {
         format!("{}/{}", self.dir_label, name)
     }
 
+    /// Whether no problem has been found in a file so far.
+    fn is_clean(&self, name: &str) -> bool {
+        let label = self.label(name);
+        !self.problems.iter().any(|p| p.file == label)
+    }
+
     /// Reads a file as UTF-8, or records why it cannot be.
     fn text(&mut self, name: &str) -> Option<String> {
         let label = self.label(name);
@@ -217,7 +231,9 @@ impl Loader<'_> {
         out
     }
 
-    fn topics(&mut self) -> Vec<(Topic, usize)> {
+    /// The topics with their lines, and the ids of topics that could not be
+    /// read.
+    fn topics(&mut self) -> (Vec<(Topic, usize)>, Vec<String>) {
         self.with_file(TOPICS, |f| {
             let records: Vec<Record<RawTopic>> = f.records("topic");
             let mut seen = Ids::default();
@@ -233,10 +249,10 @@ impl Loader<'_> {
                 };
                 out.push((topic, line));
             }
-            if out.is_empty() {
+            if out.is_empty() && f.broken_ids.is_empty() && f.problems.is_empty() {
                 f.problem(None, "there are no [[topic]] sections");
             }
-            out
+            (out, std::mem::take(&mut f.broken_ids))
         })
         .unwrap_or_default()
     }
@@ -297,8 +313,18 @@ impl Loader<'_> {
         .flatten()
     }
 
-    fn entries(&mut self, sources: &[Source], topics: &[(Topic, usize)]) -> Vec<Entry> {
-        let topic_ids: BTreeSet<&str> = topics.iter().map(|(t, _)| t.id.as_str()).collect();
+    fn entries(
+        &mut self,
+        sources: Option<&[Source]>,
+        topics: &[(Topic, usize)],
+        broken_topics: Option<&[String]>,
+    ) -> Vec<Entry> {
+        let topic_ids: BTreeSet<&str> = topics
+            .iter()
+            .map(|(t, _)| t.id.as_str())
+            .chain(broken_topics.unwrap_or_default().iter().map(String::as_str))
+            .collect();
+        let check_topics = broken_topics.is_some();
         let mut used_topics: BTreeSet<String> = BTreeSet::new();
         let entries = self
             .with_file(ENTRIES, |f| {
@@ -342,7 +368,7 @@ impl Loader<'_> {
                     for topic in raw.topics.get_ref() {
                         if topic_ids.contains(topic.get_ref().as_str()) {
                             used_topics.insert(topic.get_ref().clone());
-                        } else {
+                        } else if check_topics {
                             f.problem_at(
                                 topic,
                                 format!(
@@ -358,13 +384,15 @@ impl Loader<'_> {
                             format!("entry \"{id}\" cites no source: add a [[entry.source]]"),
                         );
                     }
-                    let cited: Vec<&Section> = raw
-                        .sources
-                        .iter()
-                        .filter_map(|cite| check_citation(f, &id, cite, sources))
-                        .collect();
-                    if cited.len() == raw.sources.len() {
-                        check_numbers(f, &id, &raw.answer, &cited);
+                    if let Some(sources) = sources {
+                        let cited: Vec<&Section> = raw
+                            .sources
+                            .iter()
+                            .filter_map(|cite| check_citation(f, &id, cite, sources))
+                            .collect();
+                        if cited.len() == raw.sources.len() {
+                            check_numbers(f, &id, &raw.answer, &cited);
+                        }
                     }
                     out.push(Entry {
                         id,
@@ -393,14 +421,16 @@ impl Loader<'_> {
                         line,
                     });
                 }
-                if out.is_empty() {
+                if out.is_empty() && f.broken_ids.is_empty() && f.problems.is_empty() {
                     f.problem(None, "there are no [[entry]] sections");
                 }
                 out
             })
             .unwrap_or_default();
-        // A topic with no entries is only meaningful once entries.toml read.
-        if !entries.is_empty() {
+        // A topic with no entries is only worth reporting once every entry
+        // in entries.toml could be read: a broken entry may be its only one.
+        let entries_label = self.label(ENTRIES);
+        if !entries.is_empty() && !self.problems.iter().any(|p| p.file == entries_label) {
             for (topic, line) in topics {
                 if !used_topics.contains(&topic.id) {
                     self.problems.push(Problem {

@@ -19,6 +19,9 @@ pub(crate) struct TomlFile<'a> {
     pub text: &'a str,
     /// Problems found in this file.
     pub problems: Vec<Problem>,
+    /// Ids of records that could not be read. They exist, so references
+    /// to them are not reported as unknown: one mistake, one problem.
+    pub broken_ids: Vec<String>,
 }
 
 /// A deserialised record and the line it starts on.
@@ -33,6 +36,7 @@ impl<'a> TomlFile<'a> {
             label,
             text,
             problems: Vec::new(),
+            broken_ids: Vec::new(),
         }
     }
 
@@ -102,9 +106,17 @@ impl<'a> TomlFile<'a> {
             };
             for item in items {
                 let line = self.line_of(item.span().start);
+                let id = item
+                    .get_ref()
+                    .get("id")
+                    .and_then(|id| id.get_ref().as_str())
+                    .map(str::to_owned);
                 match T::deserialize(item.into_deserializer()) {
                     Ok(value) => out.push(Record { line, value }),
-                    Err(err) => self.toml_error(&err),
+                    Err(err) => {
+                        self.toml_error(&err);
+                        self.broken_ids.extend(id);
+                    }
                 }
             }
         }

@@ -1,0 +1,312 @@
+//! The loader's problem reports, on small broken variants of one valid
+//! fixture held in memory: each case edits the fixture and lists exactly the
+//! problems a moderator must see, with file and line.
+
+use std::collections::BTreeMap;
+use std::io;
+
+use backpain_bot::content;
+
+const ARTICLE: &str = "\
+An Article Title
+
+First Heading
+
+Acupressure uses finger pressure. Sessions last 30-60 minutes.
+
+Second Heading
+
+Needles are thin.
+
+Skipped Heading
+";
+
+const SOURCES: &str = r#"[[source]]
+id = "art"
+title = "An Article"
+file = "article.txt"
+
+[[source.section]]
+heading = "First Heading"
+
+[[source.section]]
+heading = "Second Heading"
+
+[[source.section]]
+heading = "Skipped Heading"
+skip = "Nothing follows it."
+"#;
+
+const TOPICS: &str = r#"[[topic]]
+id = "basics"
+name = "Basics"
+summary = "The basics."
+"#;
+
+const ENTRIES: &str = r#"[[entry]]
+id = "what-is-acupressure"
+question = "What is acupressure?"
+alternates = ["acupressure meaning", "define acupressure"]
+topics = ["basics"]
+answer = "Acupressure uses finger pressure; sessions last 30-60 minutes."
+
+[[entry.source]]
+id = "art"
+section = "First Heading"
+quote = "Acupressure uses finger pressure. Sessions last 30-60 minutes."
+
+[[entry]]
+id = "needles"
+question = "Are the needles thick?"
+alternates = ["needle size"]
+topics = ["basics"]
+answer = "The article says they are thin."
+
+[[entry.source]]
+id = "art"
+section = "Second Heading"
+quote = "Needles are thin."
+"#;
+
+const SYNONYMS: &str = r#"[[synonym]]
+words = ["needle", "needles", "pins"]
+"#;
+
+const MESSAGES: &str = r#"disclaimer = "Not medical advice."
+"#;
+
+/// One edit to the fixture: in `file`, replace `from` with `to` (an empty
+/// `from` replaces the whole file; `None` removes the file).
+type Edit = (&'static str, &'static str, Option<&'static str>);
+
+fn check(edits: &[Edit], expect: &[&str]) {
+    let mut files: BTreeMap<&str, Vec<u8>> = BTreeMap::from([
+        ("article.txt", ARTICLE.as_bytes().to_vec()),
+        ("sources.toml", SOURCES.as_bytes().to_vec()),
+        ("topics.toml", TOPICS.as_bytes().to_vec()),
+        ("entries.toml", ENTRIES.as_bytes().to_vec()),
+        ("synonyms.toml", SYNONYMS.as_bytes().to_vec()),
+        ("messages.toml", MESSAGES.as_bytes().to_vec()),
+    ]);
+    for &(file, from, to) in edits {
+        match to {
+            None => {
+                files.remove(file);
+            }
+            Some(to) => {
+                let text = String::from_utf8(files[file].clone()).expect("fixture is UTF-8");
+                assert!(text.contains(from), "edit target {from:?} not in {file}");
+                let edited = if from.is_empty() {
+                    to.to_owned()
+                } else {
+                    text.replacen(from, to, 1)
+                };
+                files.insert(file, edited.into_bytes());
+            }
+        }
+    }
+    let read = |name: &str| {
+        files
+            .get(name)
+            .cloned()
+            .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))
+    };
+    let got: Vec<String> = match content::parse("faq", read) {
+        Ok(_) => Vec::new(),
+        Err(problems) => problems.iter().map(ToString::to_string).collect(),
+    };
+    assert_eq!(got, expect, "edits: {edits:?}");
+}
+
+#[test]
+fn valid_fixture_loads() {
+    check(&[], &[]);
+}
+
+#[test]
+fn syntax_and_schema_problems() {
+    check(
+        &[(
+            "entries.toml",
+            "question = \"What is acupressure?\"",
+            Some("question = \"What is acupressure?"),
+        )],
+        &["faq/entries.toml:3: invalid basic string, expected `\"`"],
+    );
+    check(
+        &[("entries.toml", "answer = \"The article", Some("anwser = \"The article"))],
+        &["faq/entries.toml:18: unknown key `anwser`, expected one of `id`, `question`, `alternates`, `answer`, `topics`, `source` (check its spelling)"],
+    );
+    check(
+        &[(
+            "entries.toml",
+            "alternates = [\"needle size\"]",
+            Some("alternates = \"needle size\""),
+        )],
+        &["faq/entries.toml:16: wrong kind of value: string \"needle size\", expected a sequence"],
+    );
+    check(
+        &[("topics.toml", "summary", Some("sumary"))],
+        &["faq/topics.toml:4: unknown key `sumary`, expected one of `id`, `name`, `summary` (check its spelling)"],
+    );
+    check(
+        &[(
+            "messages.toml",
+            "",
+            Some("disclaimer = \"x\"\nfooter = \"y\"\n"),
+        )],
+        &["faq/messages.toml:2: unknown key `footer`, expected `disclaimer` (check its spelling)"],
+    );
+    check(
+        &[("topics.toml", "", Some("[topic]\nid = \"basics\"\n"))],
+        &["faq/topics.toml:1: `topic` must be written as [[topic]] sections"],
+    );
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    check(
+        &[
+            ("entries.toml", "question = \"What is acupressure?\"", Some("questoin = \"What is acupressure?\"")),
+            ("entries.toml", "topics = [\"basics\"]\nanswer = \"The article", Some("topics = [\"basic\"]\nanswer = \"The article")),
+            ("sources.toml", "title = \"An Article\"", Some("title = \"\"")),
+        ],
+        &[
+            "faq/sources.toml:3: `title` is empty",
+            "faq/entries.toml:3: unknown key `questoin`, expected one of `id`, `question`, `alternates`, `answer`, `topics`, `source` (check its spelling)",
+            "faq/entries.toml:17: entry \"needles\" names unknown topic \"basic\" (see topics.toml)",
+        ],
+    );
+}
+
+#[test]
+fn reference_problems() {
+    check(
+        &[("entries.toml", "id = \"needles\"", Some("id = \"what-is-acupressure\""))],
+        &["faq/entries.toml:14: duplicate entry id \"what-is-acupressure\" (first used on line 2)"],
+    );
+    check(
+        &[("entries.toml", "id = \"needles\"", Some("id = \"Needles!\""))],
+        &["faq/entries.toml:14: entry id \"Needles!\" must use only lowercase letters, digits and hyphens"],
+    );
+    check(
+        &[("entries.toml", "id = \"art\"\nsection = \"Second", Some("id = \"article\"\nsection = \"Second"))],
+        &["faq/entries.toml:21: entry \"needles\" cites unknown source \"article\" (see sources.toml)"],
+    );
+    check(
+        &[("entries.toml", "section = \"Second Heading\"", Some("section = \"Third Heading\""))],
+        &["faq/entries.toml:22: entry \"needles\" cites section \"Third Heading\", which is not a section of source \"art\" in sources.toml"],
+    );
+    check(
+        &[("entries.toml", "section = \"Second Heading\"\nquote = \"Needles are thin.\"", Some("section = \"Skipped Heading\"\nquote = \"Skipped Heading\""))],
+        &["faq/entries.toml:22: entry \"needles\" cites section \"Skipped Heading\", which sources.toml marks as skipped"],
+    );
+    check(
+        &[("topics.toml", "", Some("[[topic]]\nid = \"basics\"\nname = \"Basics\"\nsummary = \"s\"\n\n[[topic]]\nid = \"lonely\"\nname = \"Lonely\"\nsummary = \"s\"\n"))],
+        &["faq/topics.toml:6: topic \"lonely\" has no entries"],
+    );
+}
+
+#[test]
+fn answer_and_phrasing_problems() {
+    check(
+        &[(
+            "entries.toml",
+            "answer = \"The article says they are thin.\"",
+            Some("answer = \"  \""),
+        )],
+        &["faq/entries.toml:18: entry \"needles\" has an empty answer"],
+    );
+    let long = Box::leak(format!("answer = \"{}\"", "word ".repeat(200)).into_boxed_str());
+    check(
+        &[("entries.toml", "answer = \"The article says they are thin.\"", Some(long))],
+        &["faq/entries.toml:18: entry \"needles\": the answer is 999 characters long; the limit is 900 so that it fits one Discord message"],
+    );
+    check(
+        &[("entries.toml", "alternates = [\"needle size\"]", Some("alternates = [\"Define acupressure!\"]"))],
+        &["faq/entries.toml:16: entry \"needles\": the phrasing \"Define acupressure!\" is already used by entry \"what-is-acupressure\""],
+    );
+    check(
+        &[("entries.toml", "alternates = [\"needle size\"]", Some("alternates = [\"needle size\", \"Needle size?\"]"))],
+        &["faq/entries.toml:16: entry \"needles\": the phrasing \"Needle size?\" is already used by this entry"],
+    );
+    check(
+        &[("entries.toml", "they are thin.\"", Some("they are 2 mm thin.\""))],
+        &["faq/entries.toml:18: entry \"needles\": the answer says \"2\", a number that none of its cited sections contains"],
+    );
+}
+
+#[test]
+fn quote_problems() {
+    check(
+        &[("entries.toml", "quote = \"Needles are thin.\"", Some("quote = \"Needles are very thin.\""))],
+        &["faq/entries.toml:23: entry \"needles\": the quote is not found word for word in section \"Second Heading\" of article.txt"],
+    );
+    check(
+        &[("entries.toml", "quote = \"Needles are thin.\"", Some("quote = \"Acupressure uses finger pressure.\""))],
+        &["faq/entries.toml:23: entry \"needles\": the quote is not found word for word in section \"Second Heading\" of article.txt (it is in section \"First Heading\")"],
+    );
+    // Curly quote marks and extra whitespace are not differences.
+    check(
+        &[
+            (
+                "article.txt",
+                "Needles are thin.",
+                Some("Needles aren’t thick."),
+            ),
+            (
+                "entries.toml",
+                "quote = \"Needles are thin.\"",
+                Some("quote = \"Needles  aren't\\nthick.\""),
+            ),
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn file_problems() {
+    check(
+        &[("messages.toml", "", None)],
+        &["faq/messages.toml: the file is missing"],
+    );
+    check(
+        &[(
+            "sources.toml",
+            "file = \"article.txt\"",
+            Some("file = \"articel.txt\""),
+        )],
+        &["faq/articel.txt: the file is missing"],
+    );
+    check(
+        &[("sources.toml", "heading = \"Second Heading\"", Some("heading = \"Secnd Heading\""))],
+        &["faq/sources.toml:10: section \"Secnd Heading\": the heading is not found in article.txt (after the previous section; sections must be listed in article order)"],
+    );
+    check(
+        &[("synonyms.toml", "", Some("[[synonym]]\nwords = [\"pins\", \"needles\"]\n\n[[synonym]]\nwords = [\"needles\", \"spikes\"]\n"))],
+        &["faq/synonyms.toml:5: \"needles\" is already in the synonym group on line 1; a word may be in only one group"],
+    );
+}
+
+#[test]
+fn invalid_utf8_is_reported_with_its_line() {
+    let mut bytes = TOPICS.as_bytes().to_vec();
+    bytes.splice(bytes.len() - 3..bytes.len() - 3, [0xff, 0xfe]);
+    let read = |name: &str| -> io::Result<Vec<u8>> {
+        match name {
+            "topics.toml" => Ok(bytes.clone()),
+            "article.txt" => Ok(ARTICLE.as_bytes().to_vec()),
+            "sources.toml" => Ok(SOURCES.as_bytes().to_vec()),
+            "entries.toml" => Ok(ENTRIES.as_bytes().to_vec()),
+            "synonyms.toml" => Ok(SYNONYMS.as_bytes().to_vec()),
+            "messages.toml" => Ok(MESSAGES.as_bytes().to_vec()),
+            _ => Err(io::ErrorKind::NotFound.into()),
+        }
+    };
+    let problems = content::parse("faq", read).err().unwrap_or_default();
+    let got: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        got,
+        ["faq/topics.toml:4: the file is not valid UTF-8 text (save it as UTF-8)"]
+    );
+}
