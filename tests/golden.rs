@@ -15,11 +15,14 @@ enum Expect {
     Answer(&'static str),
     /// A "did you mean" that offers this entry.
     Suggest(&'static str),
+    /// A "did you mean", whatever it offers: the question is too vague for
+    /// one entry to be the right one.
+    SuggestAny,
     /// An honest "I don't have an answer for that".
     NoMatch,
 }
 
-use Expect::{Answer, NoMatch, Suggest};
+use Expect::{Answer, NoMatch, Suggest, SuggestAny};
 
 /// Returns a description of the failure, if the question does not lead to
 /// what is expected.
@@ -32,6 +35,7 @@ fn check(question: &str, expect: Expect) -> Option<String> {
         Suggest(want) => {
             m.outcome == Outcome::Suggest && m.suggestions.iter().any(|s| id(s.entry) == want)
         }
+        SuggestAny => m.outcome == Outcome::Suggest,
         NoMatch => m.outcome == Outcome::NoMatch,
     };
     if ok {
@@ -66,7 +70,7 @@ fn paraphrases() {
     run(&[
         ("so what's acupressure all about", Answer("what-is-acupressure")),
         ("what even is acupuncture", Answer("what-is-acupuncture")),
-        ("in what way do acupuncture needles ease back pain", Suggest("how-acupuncture-works")),
+        ("in what way do acupuncture needles ease back pain", Answer("how-acupuncture-works")),
         ("why does pressing on points ease pain", Answer("how-acupressure-works")),
         ("is acupressure good for back pain", Answer("can-acupressure-help")),
         ("does acupuncture help with a bad back", Answer("can-acupuncture-help")),
@@ -168,7 +172,8 @@ fn ambiguous_questions_get_suggestions() {
     run(&[
         ("side effects", Suggest("acupuncture-side-effects")),
         ("side effects", Suggest("acupressure-side-effects")),
-        ("session", Suggest("acupuncture-session")),
+        ("session", SuggestAny),
+        ("back pain", Answer("what-is-back-pain")),
     ]);
 }
 

@@ -8,7 +8,7 @@ import json, pathlib, re, subprocess, sys
 
 root = pathlib.Path(__file__).resolve().parents[2]
 src = (root / "tests" / "golden.rs").read_text()
-cases = re.findall(r'\(\s*"((?:[^"\\]|\\.)*)",\s*(Answer|Suggest|NoMatch)(?:\("([^"]+)"\))?,?\s*\)', src)
+cases = re.findall(r'\(\s*"((?:[^"\\]|\\.)*)",\s*(Answer|Suggest|SuggestAny|NoMatch)(?:\("([^"]+)"\))?,?\s*\)', src)
 out = subprocess.run([sys.argv[1], "ask", "--json"], input="".join(q + "\n" for q, _, _ in cases),
                      capture_output=True, text=True, check=True, cwd=root).stdout.splitlines()
 bands = [(0.9, 1.01), (0.8, 0.9), (0.7, 0.8), (0.6, 0.7), (0.47, 0.6), (0.0, 0.47)]

@@ -13,10 +13,10 @@ use crate::content::Catalog;
 /// word into a different real word too easily ("bad" → "back").
 const MIN_TYPO_LEN: usize = 4;
 
-/// Below this length a correction must keep the first letter: people rarely
-/// mistype the first letter of a short word, and without this rule "most"
-/// would become "cost".
-const SAME_FIRST_LETTER_BELOW: usize = 5;
+/// Below this length the only correction allowed is two swapped letters
+/// ("pian" → "pain"): one changed letter turns a short word into another
+/// real word too easily ("cake" → "came", "most" → "cost").
+const SWAP_ONLY_BELOW: usize = 5;
 
 /// From this length a word may be two edits away from the vocabulary word it
 /// is corrected to ("acupunture" → "acupuncture" is one; "acupucture" with a
@@ -28,6 +28,11 @@ const TWO_EDIT_LEN: usize = 8;
 /// coffee bad for you" shares "bad" with "bad posture", but "coffee" says
 /// the question is about something else.
 const UNKNOWN_BOOST: f64 = 1.5;
+
+/// The least a topic-name word weighs in coverage (see
+/// [`Index::coverage_weight`]); about the IDF of a word found in a quarter
+/// of the entries. Tuned with the thresholds (docs/QUALITY.md).
+const ANCHOR_WEIGHT: f64 = 2.0;
 
 /// How much a word found only in an entry's answer counts towards matching
 /// that entry, relative to a word in its phrasings: answers explain, they are
@@ -84,6 +89,8 @@ pub(crate) struct Index {
     /// Every folded word the content uses, for typo correction.
     vocabulary: Vec<String>,
     known: HashSet<String>,
+    /// Tokens of topic names: what questions are about.
+    anchors: HashSet<String>,
     idf: HashMap<String, f64>,
     unknown_idf: f64,
     pub docs: Vec<Doc>,
@@ -130,12 +137,17 @@ impl Index {
             synonyms,
             vocabulary: Vec::new(),
             known: HashSet::new(),
+            anchors: HashSet::new(),
             idf: HashMap::new(),
             unknown_idf: 0.0,
             docs: Vec::new(),
             postings: HashMap::new(),
         };
 
+        for topic in &catalog.topics {
+            let words = index.normalizer.words(&topic.name);
+            index.anchors.extend(index.tokens_of(&words));
+        }
         let mut vocabulary = BTreeSet::new();
         // Per entry: tokens of how people ask (phrasings and topic names),
         // and tokens found only in the answer.
@@ -231,7 +243,7 @@ impl Index {
             if kind == DocKind::Phrasing {
                 listed.push(token.clone());
             }
-            total += self.weight(token) * factor;
+            total += self.coverage_weight(token) * factor;
             self.postings
                 .entry(token.clone())
                 .or_default()
@@ -249,6 +261,20 @@ impl Index {
     /// A token's IDF weight.
     pub fn weight(&self, token: &str) -> f64 {
         self.idf.get(token).copied().unwrap_or(self.unknown_idf)
+    }
+
+    /// A token's weight when measuring how much of a phrasing a question
+    /// covers: its IDF, but never less than [`ANCHOR_WEIGHT`] for the words
+    /// topics are named with. "Acupuncture" is in so many phrasings that its
+    /// IDF is tiny, yet a question about acupuncture does not match "bruising
+    /// from acupressure" nearly as well as "bruising after acupuncture".
+    pub fn coverage_weight(&self, token: &str) -> f64 {
+        let weight = self.weight(token);
+        if self.anchors.contains(token) {
+            weight.max(ANCHOR_WEIGHT)
+        } else {
+            weight
+        }
     }
 
     /// Normalises a question into weighted tokens: typo correction against
@@ -301,8 +327,7 @@ impl Index {
             if clen.abs_diff(len) > max_edits || clen < MIN_TYPO_LEN {
                 continue;
             }
-            if len < SAME_FIRST_LETTER_BELOW && word.text.chars().next() != candidate.chars().next()
-            {
+            if len < SWAP_ONLY_BELOW && !same_letters(&word.text, candidate) {
                 continue;
             }
             let d = strsim::damerau_levenshtein(&word.text, candidate);
@@ -344,6 +369,15 @@ impl Index {
         }
         out
     }
+}
+
+/// Whether two words use the same letters, in any order.
+fn same_letters(a: &str, b: &str) -> bool {
+    let mut a: Vec<char> = a.chars().collect();
+    let mut b: Vec<char> = b.chars().collect();
+    a.sort_unstable();
+    b.sort_unstable();
+    a == b
 }
 
 fn stems(normalizer: &Normalizer, phrase: &str) -> Vec<String> {

@@ -40,8 +40,9 @@ impl Normalizer {
         let mut out = Vec::new();
         for raw in fold(text).split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
             for word in expand(raw) {
-                let stop = is_stop_word(&word);
                 let stem = self.stem(&word);
+                // "explained" is as empty as "explain".
+                let stop = is_stop_word(&word) || is_stop_word(&stem);
                 out.push(Word {
                     text: word,
                     stem,
@@ -140,21 +141,21 @@ const CONTRACTIONS: &[(&str, &str)] = &[
 const STOP_WORDS: &[&str] = &[
     "a", "about", "actually", "again", "all", "also", "am", "an", "and", "any", "anyone",
     "anything", "anyway", "are", "as", "at", "basically", "be", "because", "been", "being", "bit",
-    "bot", "bring", "but", "by", "can", "could", "count", "counts", "curious", "deal", "dealing",
-    "did", "do", "does", "doing", "done", "else", "even", "ever", "exactly", "explain", "for",
-    "from", "generally", "get", "gets", "getting", "give", "gives", "giving", "go", "going", "got",
-    "guess", "had", "has", "have", "having", "he", "hello", "hey", "hi", "honestly", "i", "if",
-    "in", "into", "is", "it", "its", "just", "keep", "kind", "kinda", "know", "leave", "leaves",
-    "let", "like", "literally", "lol", "lot", "lots", "make", "makes", "making", "maybe", "me",
-    "might", "mine", "must", "my", "need", "needed", "needs", "no", "not", "of", "ok", "okay",
-    "on", "one", "or", "our", "please", "pls", "plz", "put", "question", "quick", "really", "see",
-    "seeing", "seem", "seems", "she", "should", "since", "so", "some", "someone", "something",
-    "sort", "still", "stuff", "suffer", "suffering", "suffers", "take", "takes", "taking", "tell",
-    "thank", "thanks", "that", "the", "their", "them", "then", "there", "these", "they", "thing",
-    "things", "think", "thinking", "this", "those", "thought", "to", "tried", "try", "trying",
-    "typically", "u", "uh", "um", "up", "ur", "us", "usually", "very", "want", "was", "wat",
-    "we", "were", "which", "will", "with", "wonder", "wondering", "would", "yes", "you",
-    "your", "yours",
+    "bot", "briefly", "bring", "but", "by", "can", "could", "count", "counts", "curious", "deal",
+    "dealing", "did", "do", "does", "doing", "done", "else", "even", "ever", "exactly", "explain",
+    "for", "from", "generally", "get", "gets", "getting", "give", "gives", "giving", "go", "going",
+    "got", "guess", "had", "has", "have", "having", "he", "hello", "hey", "hi", "honestly", "i",
+    "if", "in", "into", "is", "it", "its", "just", "keep", "kinda", "know", "leave",
+    "leaves", "let", "like", "literally", "lol", "lot", "lots", "make", "makes", "making", "maybe",
+    "me", "mention", "mentions", "might", "mine", "must", "my", "need", "needed", "needs", "no",
+    "not", "of", "ok", "okay", "on", "one", "or", "our", "please", "pls", "plz", "put", "question",
+    "quick", "really", "said", "say", "says", "see", "seeing", "seem", "seems", "she", "should",
+    "simply", "since", "so", "some", "someone", "something", "still", "stuff", "suffer",
+    "suffering", "suffers", "take", "takes", "taking", "talk", "talking", "tell", "thank",
+    "thanks", "that", "the", "their", "them", "then", "there", "these", "they", "thing", "things",
+    "think", "thinking", "this", "those", "thought", "to", "tried", "try", "trying", "typically",
+    "u", "uh", "um", "up", "ur", "us", "usually", "very", "want", "was", "wat", "we", "were",
+    "which", "will", "with", "wonder", "wondering", "would", "yes", "you", "your", "yours",
 ];
 
 fn is_stop_word(word: &str) -> bool {
