@@ -25,6 +25,52 @@ pub struct Config {
     /// Matching thresholds.
     #[serde(default)]
     pub matching: Matching,
+    /// How the bot talks to Discord.
+    #[serde(default)]
+    pub discord: Discord,
+    /// Per-member question limits.
+    #[serde(default)]
+    pub cooldown: CooldownSettings,
+}
+
+/// The `[discord]` table.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Discord {
+    /// REST base URL to use instead of Discord's, e.g. a shared REST proxy
+    /// that does the rate limiting (the bot's own rate limiter is then
+    /// off), or a fake Discord in tests. The gateway URL is asked of it.
+    pub api_url: Option<String>,
+    /// Register slash commands in these guilds only (instantly); when empty
+    /// they are registered globally (which Discord may take a while to show).
+    pub guild_ids: Vec<u64>,
+    /// Channels where plain messages are answered without a mention (only
+    /// when the bot has an answer, so it never spams a channel).
+    pub answer_channels: Vec<u64>,
+    /// Roles whose members may use `/reload`, besides anyone with the Manage
+    /// Server permission.
+    pub moderator_role_ids: Vec<u64>,
+}
+
+/// The `[cooldown]` table.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CooldownSettings {
+    /// Questions one member may ask per window (0 turns the limit off).
+    pub questions: usize,
+    /// The window, in seconds.
+    pub per_seconds: u64,
+}
+
+/// By default a member may ask 5 questions a minute: more than anyone reads,
+/// fewer than a script sends.
+impl Default for CooldownSettings {
+    fn default() -> Self {
+        CooldownSettings {
+            questions: 5,
+            per_seconds: 60,
+        }
+    }
 }
 
 /// The `[matching]` table: overrides for the matcher's thresholds.
@@ -76,6 +122,9 @@ impl Config {
 
     /// Parses a configuration file's text; `label` names it in problems.
     pub fn parse(label: &str, text: &str) -> Result<Config, Vec<Problem>> {
+        if let Some(problem) = token_in_file(label, text) {
+            return Err(vec![problem]);
+        }
         let mut file = TomlFile::new(label, text);
         let config: Option<Config> = file.table();
         let mut problems = file.problems;
@@ -106,6 +155,64 @@ impl Config {
         } else {
             Err(problems)
         }
+    }
+}
+
+/// A token written into the config file is refused outright: files get
+/// committed, copied and pasted into chats; the environment does not.
+fn token_in_file(label: &str, text: &str) -> Option<Problem> {
+    let (line, _) = text.lines().enumerate().find(|(_, l)| {
+        let key = l
+            .trim_start()
+            .split(['=', ' ', '\t'])
+            .next()
+            .unwrap_or_default();
+        key.trim_matches('"').eq_ignore_ascii_case("token")
+            || key.trim_matches('"').eq_ignore_ascii_case("discord_token")
+    })?;
+    Some(Problem {
+        file: label.to_owned(),
+        line: Some(line + 1),
+        message: "the Discord token must not be in the configuration file: \
+                  remove it and set the DISCORD_TOKEN environment variable instead"
+            .to_owned(),
+    })
+}
+
+/// The Discord bot token, read only from the environment. Its `Debug` and
+/// `Display` never show it.
+#[derive(Clone)]
+pub struct Token(String);
+
+/// The environment variable the token is read from.
+pub const TOKEN_VARIABLE: &str = "DISCORD_TOKEN";
+
+impl Token {
+    /// Reads the token from `DISCORD_TOKEN`.
+    pub fn from_env() -> Result<Token, String> {
+        match std::env::var(TOKEN_VARIABLE) {
+            Ok(token) if !token.trim().is_empty() => Ok(Token(token.trim().to_owned())),
+            _ => Err(format!(
+                "{TOKEN_VARIABLE} is not set: put the bot token from the Discord developer \
+                 portal in the {TOKEN_VARIABLE} environment variable"
+            )),
+        }
+    }
+
+    /// A token given directly (tests).
+    pub fn new(token: impl Into<String>) -> Token {
+        Token(token.into())
+    }
+
+    /// The secret itself, for the one place that sends it to Discord.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token(<redacted>)")
     }
 }
 

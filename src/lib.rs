@@ -46,8 +46,11 @@
 
 pub mod config;
 pub mod content;
+pub mod cooldown;
+pub mod discord;
 pub mod matcher;
 pub mod reply;
+pub mod service;
 
 use std::path::Path;
 

@@ -1,4 +1,5 @@
-//! The `backpain-bot` command line: `ask`, `check`, `topics` and `topic`.
+//! The `backpain-bot` command line: `run` (the Discord bot), `ask`, `check`,
+//! `topics` and `topic`.
 //!
 //! Thin by design: each subcommand loads the content, calls the library and
 //! prints the result. Problems go to stderr as one line each, and the exit
@@ -11,10 +12,18 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use backpain_bot::config::Config;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tracing_subscriber::EnvFilter;
+
+use backpain_bot::config::{Config, Token};
 use backpain_bot::content::Problem;
+use backpain_bot::cooldown::Cooldown;
+use backpain_bot::discord;
 use backpain_bot::matcher::Matcher;
 use backpain_bot::reply::{self, AskRecord};
+use backpain_bot::service::Service;
 
 /// Answers back-pain questions from a curated, source-cited FAQ.
 #[derive(Parser)]
@@ -32,6 +41,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the Discord bot (token from the DISCORD_TOKEN environment variable).
+    ///
+    /// Reads the configuration from --config, or ./backpain-bot.toml when it
+    /// exists; otherwise every setting takes its default.
+    Run,
     /// Answer a question, or each line of standard input when none is given.
     Ask {
         /// Print one JSON object per question instead of the reply text.
@@ -68,15 +82,27 @@ enum Format {
 /// Printed between replies when `ask` answers several questions as text.
 const REPLY_SEPARATOR: &str = "---";
 
+/// The configuration `run` reads when no --config is given, if it exists.
+const DEFAULT_CONFIG: &str = "backpain-bot.toml";
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let config = match &cli.config {
+    let config_path = match (&cli.config, &cli.command) {
+        (Some(path), _) => Some(path.clone()),
+        (None, Command::Run) => Some(PathBuf::from(DEFAULT_CONFIG)).filter(|p| p.is_file()),
+        (None, _) => None,
+    };
+    let config = match &config_path {
         Some(path) => match Config::load(path) {
             Ok(config) => config,
             Err(problems) => return report(&problems, ExitCode::from(2)),
         },
         None => Config::default(),
     };
+    if let Command::Run = cli.command {
+        let dir = content_dir(cli.content.as_deref(), config.content_dir.as_deref());
+        return run(&config, &dir);
+    }
     let dir = content_dir(cli.content.as_deref(), config.content_dir.as_deref());
     let matcher = match backpain_bot::load(&dir, config.matching.thresholds()) {
         Ok(matcher) => matcher,
@@ -84,6 +110,8 @@ fn main() -> ExitCode {
     };
     let catalog = matcher.catalog();
     match cli.command {
+        // Handled above, before the content is loaded for the other commands.
+        Command::Run => ExitCode::SUCCESS,
         Command::Check => {
             println!("{}: ok, {}", dir.display(), catalog.summary());
             ExitCode::SUCCESS
@@ -124,6 +152,109 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Runs the Discord bot until ctrl-c or SIGTERM; SIGHUP reloads the content.
+fn run(config: &Config, dir: &Path) -> ExitCode {
+    let token = match Token::from_env() {
+        Ok(token) => token,
+        Err(why) => {
+            eprintln!("backpain-bot: {why}");
+            return ExitCode::from(2);
+        }
+    };
+    let cooldown = Cooldown::new(
+        config.cooldown.questions,
+        Duration::from_secs(config.cooldown.per_seconds),
+    );
+    let service = match Service::load(dir, config.matching.thresholds(), cooldown) {
+        Ok(service) => Arc::new(service),
+        Err(problems) => {
+            eprintln!(
+                "backpain-bot: the content in {} has problems; not starting",
+                dir.display()
+            );
+            return report(&problems, ExitCode::from(1));
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("backpain-bot: cannot start the async runtime: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = runtime.block_on(async {
+        tokio::spawn(reload_on_sighup(Arc::clone(&service)));
+        discord::run(service, &config.discord, &token, shutdown_signal()).await
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!(cause = %err, "the bot stopped with an error");
+            eprintln!("backpain-bot: {err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Completes on ctrl-c or, on Unix, SIGTERM.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Reloads the content on every SIGHUP, like `/reload`.
+async fn reload_on_sighup(service: Arc<Service>) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let Ok(mut hup) = signal(SignalKind::hangup()) else {
+            tracing::warn!("cannot listen for SIGHUP; reload with /reload instead");
+            return;
+        };
+        while hup.recv().await.is_some() {
+            let service = Arc::clone(&service);
+            match tokio::task::spawn_blocking(move || service.reload()).await {
+                Ok(Ok(summary)) => tracing::info!(
+                    added = summary.added.len(),
+                    removed = summary.removed.len(),
+                    changed = summary.changed.len(),
+                    "content reloaded on SIGHUP"
+                ),
+                Ok(Err(problems)) => {
+                    for problem in &problems {
+                        tracing::warn!(%problem, "reload refused");
+                    }
+                }
+                Err(err) => tracing::error!(cause = %err, "reload task failed"),
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    drop(service);
 }
 
 /// Answers the question in `words`, or every line of stdin when it is empty.

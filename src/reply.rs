@@ -74,6 +74,32 @@ pub fn render_topics(catalog: &Catalog) -> String {
     with_disclaimer(catalog, text.trim_end().to_owned())
 }
 
+/// The source articles.
+pub fn render_sources(catalog: &Catalog) -> String {
+    let mut text = String::from("**My answers come only from these articles**\n");
+    for source in &catalog.sources {
+        let sections = source.sections.iter().filter(|s| s.skip.is_none()).count();
+        text.push_str(&format!(
+            "• *{}* ({sections} sections used)\n",
+            source.title
+        ));
+    }
+    with_disclaimer(catalog, text.trim_end().to_owned())
+}
+
+/// How to use the bot.
+pub fn render_help(catalog: &Catalog) -> String {
+    let text = "**Ask me about back pain, acupressure and acupuncture**\n\
+        • Mention me with your question, send me a DM, or use `/ask`.\n\
+        • `/topics` lists what I can answer; `/topic` opens one topic.\n\
+        • `/sources` shows the articles my answers come from.\n\
+        I answer only from those articles and say so when they don't cover \
+        something. If your back pain came with numbness, loss of bladder or \
+        bowel control, a fall or an accident, fever, or chest pain, seek \
+        medical care now.";
+    with_disclaimer(catalog, text.to_owned())
+}
+
 fn answer_body(catalog: &Catalog, entry: &Entry) -> String {
     let mut text = format!("**{}**\n{}\n\n", entry.question, entry.answer);
     let citations: Vec<String> = entry

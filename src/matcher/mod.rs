@@ -385,6 +385,41 @@ impl Matcher {
     }
 }
 
+/// How similar a typed fragment must be to a topic's name (Jaro-Winkler,
+/// 0..1) to be offered when it is not a plain substring: high enough that
+/// "acupresure" offers "Acupressure" and "xyz" offers nothing.
+const TOPIC_SIMILARITY: f64 = 0.8;
+
+/// Topics for an autocomplete: those whose name or id contains what was
+/// typed, then those whose name is similar to it, best first; every topic
+/// when nothing was typed. At most `max`.
+pub fn topic_choices<'c>(catalog: &'c Catalog, partial: &str, max: usize) -> Vec<&'c Topic> {
+    let typed = partial.trim().to_lowercase();
+    if typed.is_empty() {
+        return catalog.topics.iter().take(max).collect();
+    }
+    let mut scored: Vec<(f64, usize, &Topic)> = catalog
+        .topics
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| {
+            let name = t.name.to_lowercase();
+            let score = if name.contains(&typed) || t.id.contains(&typed) {
+                2.0
+            } else {
+                strsim::jaro_winkler(&typed, &name).max(
+                    name.split(' ')
+                        .map(|w| strsim::jaro_winkler(&typed, w))
+                        .fold(0.0, f64::max),
+                )
+            };
+            (score >= TOPIC_SIMILARITY).then_some((score, i, t))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().take(max).map(|(_, _, t)| t).collect()
+}
+
 /// F-beta of precision and recall, weighted by [`RECALL_BIAS`].
 fn f_beta(precision: f64, recall: f64) -> f64 {
     let denominator = RECALL_BIAS * precision + recall;

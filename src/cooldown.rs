@@ -1,0 +1,139 @@
+//! Per-user question limits, so one member cannot flood a channel or the
+//! bot: at most `limit` questions in any `window`, then one notice, then
+//! silence until the window frees up. Other members are never affected.
+//!
+//! Pure bookkeeping: the caller passes the current time, so tests need no
+//! clock and no sleeps.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::{Duration, Instant};
+
+/// What to do with a question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Answer it.
+    Allow,
+    /// Don't answer; tell the member once that they are going too fast.
+    Notify {
+        /// When the member may ask again.
+        retry_after: Duration,
+    },
+    /// Don't answer, and say nothing (the member was already told).
+    Silent,
+}
+
+/// How many members are tracked at most; past this the oldest records are
+/// dropped, so a flood of distinct members cannot grow memory without
+/// bound. Far more members than ask within one window on a small server.
+const MAX_TRACKED_USERS: usize = 10_000;
+
+/// The limiter.
+#[derive(Debug)]
+pub struct Cooldown {
+    limit: usize,
+    window: Duration,
+    users: HashMap<u64, UserRecord>,
+}
+
+#[derive(Debug, Default)]
+struct UserRecord {
+    /// When each question still inside the window was allowed.
+    allowed: VecDeque<Instant>,
+    /// Whether the member has been told about the limit in this window.
+    notified: bool,
+}
+
+impl Cooldown {
+    /// At most `limit` questions per member in any `window`. A limit of 0
+    /// turns the cooldown off.
+    pub fn new(limit: usize, window: Duration) -> Cooldown {
+        Cooldown {
+            limit,
+            window,
+            users: HashMap::new(),
+        }
+    }
+
+    /// Records a question from `user` at `now` and says what to do with it.
+    pub fn check(&mut self, user: u64, now: Instant) -> Verdict {
+        if self.limit == 0 {
+            return Verdict::Allow;
+        }
+        if self.users.len() >= MAX_TRACKED_USERS && !self.users.contains_key(&user) {
+            self.forget_idle(now);
+        }
+        let window = self.window;
+        let record = self.users.entry(user).or_default();
+        while record
+            .allowed
+            .front()
+            .is_some_and(|&t| now.saturating_duration_since(t) >= window)
+        {
+            record.allowed.pop_front();
+            record.notified = false;
+        }
+        if record.allowed.len() < self.limit {
+            record.allowed.push_back(now);
+            return Verdict::Allow;
+        }
+        if record.notified {
+            return Verdict::Silent;
+        }
+        record.notified = true;
+        let oldest = record.allowed.front().copied().unwrap_or(now);
+        Verdict::Notify {
+            retry_after: window.saturating_sub(now.saturating_duration_since(oldest)),
+        }
+    }
+
+    /// Drops members with nothing inside the window.
+    fn forget_idle(&mut self, now: Instant) {
+        let window = self.window;
+        self.users.retain(|_, r| {
+            r.allowed
+                .back()
+                .is_some_and(|&t| now.saturating_duration_since(t) < window)
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs (user, seconds since start) events through a limiter of 2 per
+    /// 60 s and checks each verdict.
+    fn check(events: &[(u64, u64, Verdict)]) {
+        let start = Instant::now();
+        let mut cooldown = Cooldown::new(2, Duration::from_secs(60));
+        for &(user, at, expect) in events {
+            let got = cooldown.check(user, start + Duration::from_secs(at));
+            assert_eq!(got, expect, "user {user} at {at}s");
+        }
+    }
+
+    #[test]
+    fn limits_each_user_separately_and_notifies_once() {
+        let notify = |s| Verdict::Notify {
+            retry_after: Duration::from_secs(s),
+        };
+        check(&[
+            (1, 0, Verdict::Allow),
+            (1, 10, Verdict::Allow),
+            (1, 20, notify(40)),
+            (2, 20, Verdict::Allow),
+            (1, 30, Verdict::Silent),
+            (1, 59, Verdict::Silent),
+            (1, 60, Verdict::Allow),
+            (1, 61, notify(9)),
+            (2, 61, Verdict::Allow),
+        ]);
+    }
+
+    #[test]
+    fn zero_limit_turns_it_off() {
+        let mut cooldown = Cooldown::new(0, Duration::from_secs(60));
+        let now = Instant::now();
+        assert!((0..100).all(|_| cooldown.check(7, now) == Verdict::Allow));
+    }
+}

@@ -1,0 +1,185 @@
+//! Gateway events the bot reacts to outside slash commands: messages that
+//! ask a question, and clicks on "did you mean" buttons or topic menus.
+
+use std::time::Instant;
+
+use poise::serenity_prelude as serenity;
+use tracing::{debug, info};
+
+use super::respond::{self, Reply};
+use super::{Data, Error};
+use crate::cooldown::Verdict;
+use crate::matcher::Outcome;
+
+/// Routes one gateway event.
+pub async fn handle(
+    framework: poise::FrameworkContext<'_, Data, Error>,
+    event: &serenity::FullEvent,
+) -> Result<(), Error> {
+    let ctx = framework.serenity_context;
+    let data = framework.user_data;
+    match event {
+        serenity::FullEvent::Message { new_message } => {
+            on_message(ctx, data, framework.bot_id(), new_message).await
+        }
+        serenity::FullEvent::InteractionCreate {
+            interaction: serenity::Interaction::Component(click),
+        } => on_component(ctx, data, click).await,
+        _ => Ok(()),
+    }
+}
+
+/// Why a message is being answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Addressed {
+    /// It mentions the bot, or is a DM: every outcome gets a reply.
+    Directly,
+    /// It was posted in an answer channel: only answers get a reply, so the
+    /// bot never clutters a conversation it was not asked into.
+    InAnswerChannel,
+}
+
+async fn on_message(
+    ctx: &serenity::Context,
+    data: &Data,
+    bot: serenity::UserId,
+    msg: &serenity::Message,
+) -> Result<(), Error> {
+    // Bots, this one included, are never answered: two bots would loop.
+    if msg.author.bot || msg.author.id == bot {
+        return Ok(());
+    }
+    let addressed = if msg.guild_id.is_none() || msg.mentions.iter().any(|u| u.id == bot) {
+        Addressed::Directly
+    } else if data.answer_channels.contains(&msg.channel_id) {
+        Addressed::InAnswerChannel
+    } else {
+        return Ok(());
+    };
+    let _busy = data.in_flight.enter();
+    let question = strip_mentions(&msg.content, bot);
+    if addressed == Addressed::InAnswerChannel {
+        // Answer channels see every message: only a clear answer is worth
+        // posting there, and only then does the message count as a question.
+        let matcher = data.service.current();
+        if matcher.ask(&question).outcome != Outcome::Answer {
+            return Ok(());
+        }
+    }
+    match data.service.admit(msg.author.id.get(), Instant::now()) {
+        Verdict::Allow => {}
+        Verdict::Notify { retry_after } => {
+            let notice = respond::text(cooldown_notice(retry_after.as_secs()));
+            msg.channel_id
+                .send_message(ctx, respond::to_message(notice, msg))
+                .await?;
+            return Ok(());
+        }
+        Verdict::Silent => return Ok(()),
+    }
+    let reply = answer(data, &question, msg.guild_id, msg.channel_id);
+    msg.channel_id
+        .send_message(ctx, respond::to_message(reply, msg))
+        .await?;
+    Ok(())
+}
+
+async fn on_component(
+    ctx: &serenity::Context,
+    data: &Data,
+    click: &serenity::ComponentInteraction,
+) -> Result<(), Error> {
+    let _busy = data.in_flight.enter();
+    let matcher = data.service.current();
+    let catalog = matcher.catalog();
+    let custom_id = match &click.data.kind {
+        serenity::ComponentInteractionDataKind::StringSelect { values } => {
+            values.first().cloned().unwrap_or_default()
+        }
+        _ => click.data.custom_id.clone(),
+    };
+    let reply = match respond::entry_from_custom_id(catalog, &custom_id) {
+        Some(entry) => {
+            info!(user = %click.user.id, entry = %entry.id, "entry opened from a component");
+            respond::for_entry(catalog, entry)
+        }
+        // An old button whose entry a reload removed.
+        None => respond::text(format!(
+            "That question is no longer in the FAQ. Use `/topics` to browse what is.\n\n{}",
+            catalog.messages.disclaimer
+        )),
+    };
+    let response = serenity::CreateInteractionResponse::Message(respond::to_interaction(reply));
+    click.create_response(ctx, response).await?;
+    Ok(())
+}
+
+/// Matches a question and builds the reply, logging one structured line.
+pub fn answer(
+    data: &Data,
+    question: &str,
+    guild: Option<serenity::GuildId>,
+    channel: serenity::ChannelId,
+) -> Reply {
+    let started = Instant::now();
+    // One version of the content for the whole reply, even mid-reload.
+    let matcher = data.service.current();
+    let m = matcher.ask(question);
+    let reply = respond::for_match(&matcher, &m);
+    let entry = m.entry.map(|i| matcher.entry(i).id.as_str()).unwrap_or("");
+    info!(
+        guild = guild.map(|g| g.get()),
+        channel = channel.get(),
+        outcome = m.outcome.as_str(),
+        entry,
+        confidence = m.confidence,
+        latency_us = started.elapsed().as_micros() as u64,
+        "question"
+    );
+    debug!(question, "question text");
+    reply
+}
+
+/// The notice for a member who is asking faster than the cooldown allows
+/// (`retry_after_secs` 0 when unknown).
+pub fn cooldown_notice(retry_after_secs: u64) -> String {
+    match retry_after_secs {
+        0 => {
+            "You're asking questions quickly; please wait a little before the next one.".to_owned()
+        }
+        1 => {
+            "You're asking questions quickly; please wait 1 second before the next one.".to_owned()
+        }
+        n => {
+            format!("You're asking questions quickly; please wait {n} seconds before the next one.")
+        }
+    }
+}
+
+/// The message text without mentions of the bot (`<@id>` or `<@!id>`).
+fn strip_mentions(content: &str, bot: serenity::UserId) -> String {
+    let id = bot.get();
+    content
+        .replace(&format!("<@{id}>"), " ")
+        .replace(&format!("<@!{id}>"), " ")
+        .trim()
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_of_the_bot_are_removed() {
+        let bot = serenity::UserId::new(222);
+        for (content, expect) in [
+            ("<@222> is acupuncture safe?", "is acupuncture safe?"),
+            ("is it safe <@!222>", "is it safe"),
+            ("<@333> hello", "<@333> hello"),
+            ("<@222>", ""),
+        ] {
+            assert_eq!(strip_mentions(content, bot), expect);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! The bot's shared state, independent of Discord: the catalog being
+//! served, reloading it, and per-user cooldowns. The Discord glue and the
+//! SIGHUP handler call into this; nothing here knows about serenity, poise
+//! or tokio.
+//!
+//! Reloading builds a whole new [`Matcher`] outside any lock and swaps an
+//! `Arc` in one step, so every question is answered from either the old or
+//! the new content, never a mix, and a failed reload changes nothing.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use arc_swap::ArcSwap;
+
+use crate::content::{Catalog, Problem};
+use crate::cooldown::{Cooldown, Verdict};
+use crate::matcher::{Matcher, Thresholds};
+
+/// Shared state behind every command and message handler.
+pub struct Service {
+    matcher: ArcSwap<Matcher>,
+    content_dir: PathBuf,
+    thresholds: Thresholds,
+    cooldown: Mutex<Cooldown>,
+    /// Serialises reloads: two moderators reloading at once would otherwise
+    /// each compute a summary against the same old catalog.
+    reloading: Mutex<()>,
+}
+
+/// What a successful reload changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReloadSummary {
+    /// Ids of entries that are new.
+    pub added: Vec<String>,
+    /// Ids of entries that are gone.
+    pub removed: Vec<String>,
+    /// Ids of entries whose question, phrasings, answer, topics or sources
+    /// changed.
+    pub changed: Vec<String>,
+    /// Counts in the new catalog.
+    pub now: crate::content::Summary,
+}
+
+impl fmt::Display for ReloadSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = |ids: &[String]| {
+            if ids.is_empty() {
+                "none".to_owned()
+            } else {
+                ids.join(", ")
+            }
+        };
+        writeln!(f, "Reloaded: {}.", self.now)?;
+        writeln!(f, "Added: {}", list(&self.added))?;
+        writeln!(f, "Removed: {}", list(&self.removed))?;
+        write!(f, "Changed: {}", list(&self.changed))
+    }
+}
+
+impl Service {
+    /// Loads the content at `content_dir` and starts serving it.
+    pub fn load(
+        content_dir: &Path,
+        thresholds: Thresholds,
+        cooldown: Cooldown,
+    ) -> Result<Service, Vec<Problem>> {
+        let matcher = crate::load(content_dir, thresholds)?;
+        Ok(Service {
+            matcher: ArcSwap::from_pointee(matcher),
+            content_dir: content_dir.to_path_buf(),
+            thresholds,
+            cooldown: Mutex::new(cooldown),
+            reloading: Mutex::new(()),
+        })
+    }
+
+    /// The content being served now. Hold on to the returned `Arc` for the
+    /// whole of one reply, so the reply comes from one version.
+    pub fn current(&self) -> Arc<Matcher> {
+        self.matcher.load_full()
+    }
+
+    /// Loads the content folder again. On success the new content is served
+    /// from the next question on; on failure nothing changes. Blocking (it
+    /// reads files and builds an index): call it off the async runtime.
+    pub fn reload(&self) -> Result<ReloadSummary, Vec<Problem>> {
+        let _one_at_a_time = self.reloading.lock().unwrap_or_else(|e| e.into_inner());
+        let new = crate::load(&self.content_dir, self.thresholds)?;
+        let summary = diff(self.current().catalog(), new.catalog());
+        self.matcher.store(Arc::new(new));
+        Ok(summary)
+    }
+
+    /// Records a question from `user` and says whether to answer it.
+    pub fn admit(&self, user: u64, now: Instant) -> Verdict {
+        self.cooldown
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .check(user, now)
+    }
+}
+
+/// What changed between two catalogs, by entry id.
+pub fn diff(old: &Catalog, new: &Catalog) -> ReloadSummary {
+    let old_ids: BTreeSet<&str> = old.entries.iter().map(|e| e.id.as_str()).collect();
+    let new_ids: BTreeSet<&str> = new.entries.iter().map(|e| e.id.as_str()).collect();
+    let changed = new
+        .entries
+        .iter()
+        .filter(|e| {
+            old.entry(&e.id).is_some_and(|o| {
+                (&o.question, &o.alternates, &o.answer, &o.topics, &o.sources)
+                    != (&e.question, &e.alternates, &e.answer, &e.topics, &e.sources)
+            })
+        })
+        .map(|e| e.id.clone())
+        .collect();
+    ReloadSummary {
+        added: new_ids
+            .difference(&old_ids)
+            .map(|s| (*s).to_owned())
+            .collect(),
+        removed: old_ids
+            .difference(&new_ids)
+            .map(|s| (*s).to_owned())
+            .collect(),
+        changed,
+        now: new.summary(),
+    }
+}
