@@ -20,21 +20,37 @@
 //! 3. [`reply`] renders a match, an entry or a topic as the text the bot
 //!    posts, and as the `ask --json` record.
 //!
-//! [`config`] reads the operator's settings. `src/main.rs` is the command
-//! line (`ask`, `check`, `topics`, `topic`), a thin layer over these.
+//! Around that core:
+//!
+//! - [`service`] holds what the running bot shares: the catalog being served
+//!   (swapped whole on reload) and the per-member [`cooldown`].
+//! - [`discord`] is the Discord glue (serenity and poise): it connects,
+//!   registers the slash commands, and turns messages, commands and clicks
+//!   into calls to the core and replies. [`discord::run`] takes its shutdown
+//!   as a future, so tests run the real bot against a fake Discord.
+//! - [`config`] reads the operator's settings; the token comes only from the
+//!   environment.
+//! - `src/main.rs` is the command line (`run`, `ask`, `check`, `topics`,
+//!   `topic`), a thin layer over these.
 //!
 //! ## Architecture invariants
 //!
-//! - The core (`content`, `matcher`, `reply`) is pure: it never imports
-//!   serenity, poise or tokio, and does no I/O apart from the one-line
-//!   [`content::load_dir`] and [`config::Config::load`] wrappers. Everything
-//!   else parses from `&str`, so tests rarely touch the disk.
+//! - The core (`content`, `matcher`, `reply`, and `service` and `cooldown`
+//!   beside it) is pure: it never imports serenity, poise or tokio, and does
+//!   no I/O apart from the one-line [`content::load_dir`] and
+//!   [`config::Config::load`] wrappers. Everything else parses from `&str`,
+//!   so tests rarely touch the disk.
+//! - Only [`discord`] touches the network, and its handlers stay thin:
+//!   gather the input, call the core, send the result. No lock is held
+//!   across an `.await`.
+//! - A failed reload leaves the old catalog serving; a reply is built from
+//!   one catalog version, never a mix.
+//! - The token is never logged or printed: [`config::Token`] redacts itself.
 //! - Problems in content or configuration are data ([`content::Problem`]),
 //!   written for the person who edits the file. Nothing a user, a file or the
 //!   network controls can cause a panic.
 //! - A [`matcher::Matcher`] owns its catalog and index and is never mutated:
-//!   reloading builds a new one and swaps it whole, so a failed reload
-//!   changes nothing and no reply mixes old and new content.
+//!   reloading builds a new one outside any lock and swaps it whole.
 //! - Matching is deterministic: the same content and question always give
 //!   the same result.
 //! - Every reply ends with the catalog's disclaimer and never repeats the

@@ -176,6 +176,56 @@ mod tests {
         }
     }
 
+    /// Every reply the shipped content can produce stays within Discord's
+    /// limits: content, buttons, menus, labels and custom ids.
+    #[test]
+    fn shipped_content_fits_discords_limits() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("faq");
+        let matcher = match crate::load(&dir, crate::matcher::Thresholds::default()) {
+            Ok(matcher) => matcher,
+            Err(problems) => panic!("shipped content: {problems:?}"),
+        };
+        let catalog = matcher.catalog();
+        let check = |reply: &Reply| {
+            assert!(reply.content.chars().count() <= reply::DISCORD_MESSAGE_LIMIT);
+            let json = serde_json::to_value(&reply.components).unwrap_or_default();
+            for row in json.as_array().into_iter().flatten() {
+                let components = row["components"].as_array().cloned().unwrap_or_default();
+                assert!(components.len() <= 5, "at most 5 buttons or 1 menu per row");
+                for c in &components {
+                    let id = c["custom_id"].as_str().unwrap_or_default();
+                    assert!(id.chars().count() <= MAX_CUSTOM_ID, "{id}");
+                    if let Some(label) = c["label"].as_str() {
+                        assert!(label.chars().count() <= MAX_BUTTON_LABEL, "{label}");
+                    }
+                    let options = c["options"].as_array().cloned().unwrap_or_default();
+                    assert!(options.len() <= MAX_SELECT_OPTIONS);
+                    for o in &options {
+                        let label = o["label"].as_str().unwrap_or_default();
+                        assert!(label.chars().count() <= MAX_SELECT_LABEL, "{label}");
+                        let value = o["value"].as_str().unwrap_or_default();
+                        assert!(entry_from_custom_id(catalog, value).is_some(), "{value}");
+                    }
+                }
+            }
+        };
+        for entry in &catalog.entries {
+            check(&for_entry(catalog, entry));
+        }
+        for topic in &catalog.topics {
+            check(&for_topic(catalog, topic));
+        }
+        for question in [
+            "side effects",
+            "session",
+            "acupuncture",
+            "how do I bake bread",
+        ] {
+            let reply = for_match(&matcher, &matcher.ask(question));
+            check(&reply);
+        }
+    }
+
     #[test]
     fn allowed_mentions_allow_nothing() {
         let json = serde_json::to_value(no_pings()).unwrap_or_default();

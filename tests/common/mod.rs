@@ -1,4 +1,6 @@
-//! Helpers shared by the integration tests: the shipped content, loaded once.
+//! Helpers shared by the integration tests: the shipped content, loaded
+#![allow(dead_code)] // Each test binary uses only some of these helpers.
+//! once, and the fake Discord the end-to-end tests run the bot against.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -20,3 +22,5 @@ pub fn shipped() -> &'static Matcher {
         },
     )
 }
+
+pub mod fake_discord;
