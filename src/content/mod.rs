@@ -2,7 +2,7 @@
 //! messages that moderators edit in `faq/`, and the problems found in them.
 //!
 //! This module owns what a valid catalog *is*. Reading the TOML files and
-//! checking them lives in [`load`]; matching questions against a catalog lives
+//! checking them lives in `load`; matching questions against a catalog lives
 //! in [`crate::matcher`]. Nothing here performs I/O except the one-line
 //! [`load_dir`] wrapper.
 
@@ -20,7 +20,7 @@ pub const MAX_ANSWER_CHARS: usize = 900;
 
 /// A complete, validated FAQ: everything the matcher and the replies need.
 ///
-/// A `Catalog` only exists once every check in [`load`] has passed, so code
+/// A `Catalog` only exists once every check in `load` has passed, so code
 /// that holds one may rely on every reference in it resolving.
 #[derive(Debug, Clone)]
 pub struct Catalog {

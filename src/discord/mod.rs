@@ -3,7 +3,7 @@
 //!
 //! This is the only module that knows about serenity, poise or the network.
 //! It stays thin: a handler gathers the input, asks [`Service`] and the core
-//! for the reply, and sends it ([`respond`] turns core replies into Discord
+//! for the reply, and sends it (`respond` turns core replies into Discord
 //! messages). [`run`] takes its shutdown as a future, so tests start a real
 //! bot against a fake Discord and stop it with their own signal.
 

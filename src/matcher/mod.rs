@@ -1,7 +1,7 @@
 //! Matching a question to the catalog: which entry answers it, how sure we
 //! are, and what to suggest when we are not.
 //!
-//! The pipeline is: [`normalize`] the text into words; in [`index`], correct
+//! The pipeline is: `normalize` the text into words; in `index`, correct
 //! typos against the content's vocabulary, apply synonyms and weigh each
 //! token by IDF; gather candidate documents from the postings; score each
 //! candidate; decide the [`Outcome`] from named thresholds.
