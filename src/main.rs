@@ -58,7 +58,12 @@ enum Command {
         question: Vec<String>,
     },
     /// Validate the content and print a summary, or every problem.
-    Check,
+    Check {
+        /// Also list every section of every article with the entries that
+        /// cite it, or why it is left out.
+        #[arg(long)]
+        coverage: bool,
+    },
     /// List the topics.
     Topics,
     /// Show one topic and its questions.
@@ -121,7 +126,10 @@ fn main() -> ExitCode {
     match cli.command {
         // Handled above, before the content is loaded for the other commands.
         Command::Run => ExitCode::SUCCESS,
-        Command::Check => {
+        Command::Check { coverage } => {
+            if coverage {
+                print_coverage(catalog);
+            }
             println!("{}: ok, {}", dir.display(), catalog.summary());
             ExitCode::SUCCESS
         }
@@ -307,6 +315,22 @@ fn ask(matcher: &Matcher, format: Format, words: &[String]) -> std::io::Result<(
         let line = String::from_utf8_lossy(&buf);
         answer(line.trim_end_matches(['\n', '\r']), first)?;
         first = false;
+    }
+}
+
+/// Prints each article's sections with the entries citing them.
+fn print_coverage(catalog: &backpain_bot::content::Catalog) {
+    let mut current = "";
+    for (source, section, cited_by) in catalog.coverage() {
+        if source.id != current {
+            current = &source.id;
+            println!("{} ({})", source.title, source.id);
+        }
+        let status = match &section.skip {
+            Some(reason) => format!("left out: {reason}"),
+            None => format!("cited by {}", cited_by.join(", ")),
+        };
+        println!("  {}: {status}", section.heading);
     }
 }
 

@@ -20,6 +20,13 @@ pub const NEAREST_TOPICS: usize = 3;
 pub fn render(matcher: &Matcher, m: &Match) -> String {
     let catalog = matcher.catalog();
     let body = match (m.outcome, m.entry) {
+        (Outcome::Urgent, _) => {
+            let reason = m
+                .flag
+                .and_then(|i| catalog.red_flags.flags.get(i))
+                .map_or("a warning sign", |f| f.name.as_str());
+            catalog.red_flags.message.replace("{reason}", reason)
+        }
         (Outcome::Answer, Some(i)) => answer_body(catalog, matcher.entry(i)),
         (Outcome::Suggest, _) => {
             let mut text = String::from("I'm not sure which question you mean. Did you mean:\n");

@@ -108,6 +108,7 @@ fn every_reply_fits_and_carries_the_disclaimer() {
             entry: Some(i),
             suggestions: Vec::new(),
             ranked: Vec::new(),
+            flag: None,
         };
         check(&entry.id, &reply::render(matcher, &answer), disclaimer);
     }
@@ -136,6 +137,7 @@ fn every_reply_fits_and_carries_the_disclaimer() {
             entry: None,
             suggestions: suggestions.clone(),
             ranked: suggestions.clone(),
+            flag: None,
         };
         check(outcome.as_str(), &reply::render(matcher, &m), disclaimer);
     }

@@ -210,6 +210,11 @@ async fn dms_and_answer_channels_are_answered_but_off_topic_chatter_is_not() {
     bot.fake.dispatch("MESSAGE_CREATE", chatter.clone());
     let answered = bot.say(&in_channel, "is acupressure safe?").await;
     check_reply(&answered, "safe");
+    // An emergency is always answered there, with urgent-care guidance.
+    let urgent = bot
+        .say(&in_channel, "I fell off a ladder and now my back hurts")
+        .await;
+    check_reply(&urgent, "urgent medical care");
     // A plain message elsewhere in the guild is not for the bot.
     let elsewhere = message_create(&Origin::guild(&member), "is acupressure safe?");
     bot.fake.dispatch("MESSAGE_CREATE", elsewhere.clone());

@@ -75,6 +75,14 @@ words = ["needle", "needles", "pins"]
 const MESSAGES: &str = r#"disclaimer = "Not medical advice."
 "#;
 
+const RED_FLAGS: &str = r#"message = "Seek care now: {reason}."
+
+[[flag]]
+id = "bladder"
+name = "loss of bladder control"
+when = [["bladder | bowel", "control | leak"]]
+"#;
+
 /// One edit to the fixture: in `file`, replace `from` with `to` (an empty
 /// `from` replaces the whole file; `None` removes the file).
 type Edit = (&'static str, &'static str, Option<&'static str>);
@@ -87,6 +95,7 @@ fn check(edits: &[Edit], expect: &[&str]) {
         ("entries.toml", ENTRIES.as_bytes().to_vec()),
         ("synonyms.toml", SYNONYMS.as_bytes().to_vec()),
         ("messages.toml", MESSAGES.as_bytes().to_vec()),
+        ("red-flags.toml", RED_FLAGS.as_bytes().to_vec()),
     ]);
     for &(file, from, to) in edits {
         match to {
@@ -265,6 +274,27 @@ fn quote_problems() {
 }
 
 #[test]
+fn red_flag_and_coverage_problems() {
+    check(
+        &[("red-flags.toml", "when = [[\"bladder | bowel\", \"control | leak\"]]", Some("when = [[\"bladder\", \" | \"]]"))],
+        &["faq/red-flags.toml:6: red flag \"bladder\": every rule needs at least one slot, and every slot at least one word"],
+    );
+    check(
+        &[(
+            "red-flags.toml",
+            "message = \"Seek care now: {reason}.\"",
+            Some("message = \"\""),
+        )],
+        &["faq/red-flags.toml:1: `message` is empty"],
+    );
+    // A section that no entry cites must be marked as skipped, with a reason.
+    check(
+        &[("sources.toml", "skip = \"Nothing follows it.\"\n", Some(""))],
+        &["faq/sources.toml:13: section \"Skipped Heading\" of source \"art\" is cited by no entry: cite it, or mark it with skip = \"why it is left out\""],
+    );
+}
+
+#[test]
 fn file_problems() {
     check(
         &[("messages.toml", "", None)],
@@ -300,6 +330,7 @@ fn invalid_utf8_is_reported_with_its_line() {
             "entries.toml" => Ok(ENTRIES.as_bytes().to_vec()),
             "synonyms.toml" => Ok(SYNONYMS.as_bytes().to_vec()),
             "messages.toml" => Ok(MESSAGES.as_bytes().to_vec()),
+            "red-flags.toml" => Ok(RED_FLAGS.as_bytes().to_vec()),
             _ => Err(io::ErrorKind::NotFound.into()),
         }
     };

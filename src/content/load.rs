@@ -12,20 +12,22 @@ use toml::Spanned;
 
 use super::toml_file::{Record, TomlFile};
 use super::{
-    normalize_quoted, Catalog, Citation, Entry, Messages, Problem, Section, Source, SynonymGroup,
-    Topic, MAX_ANSWER_CHARS,
+    normalize_quoted, Catalog, Citation, Entry, Messages, Problem, RedFlag, RedFlags, Section,
+    Source, SynonymGroup, Topic, MAX_ANSWER_CHARS,
 };
 
-const SOURCES: &str = "sources.toml";
+/// The file that lists the source articles and their sections.
+pub const SOURCES: &str = "sources.toml";
 const TOPICS: &str = "topics.toml";
 /// The file that holds the FAQ entries.
 pub const ENTRIES: &str = "entries.toml";
 const SYNONYMS: &str = "synonyms.toml";
 const MESSAGES: &str = "messages.toml";
+const RED_FLAGS: &str = "red-flags.toml";
 
 /// The TOML files a content folder must hold (article texts are named in
 /// `sources.toml`).
-pub const FILES: [&str; 5] = [SOURCES, TOPICS, ENTRIES, SYNONYMS, MESSAGES];
+pub const FILES: [&str; 6] = [SOURCES, TOPICS, ENTRIES, SYNONYMS, MESSAGES, RED_FLAGS];
 
 /// Reads the content folder at `dir` from disk.
 pub fn load_dir(dir: &Path) -> Result<Catalog, Vec<Problem>> {
@@ -53,6 +55,7 @@ pub fn parse(
     let (topics, broken_topics) = loader.topics();
     let synonyms = loader.synonyms();
     let messages = loader.messages();
+    let red_flags = loader.red_flags();
     // References into a file that has problems of its own are not checked:
     // the moderator fixes that file first, and one mistake gives one report.
     let topics_ok = loader.is_clean(TOPICS);
@@ -61,19 +64,24 @@ pub fn parse(
         &topics,
         topics_ok.then_some(&broken_topics[..]),
     );
+    if loader.problems.is_empty() {
+        loader.coverage(&sources, &entries);
+    }
     if !loader.problems.is_empty() {
         return Err(loader.problems);
     }
-    match messages {
-        Some(messages) => Ok(Catalog {
+    match (messages, red_flags) {
+        (Some(messages), Some(red_flags)) => Ok(Catalog {
             sources,
             topics: topics.into_iter().map(|(t, _)| t).collect(),
             entries,
             synonyms,
             messages,
+            red_flags,
         }),
-        // `messages()` always records a problem when it returns `None`.
-        None => Err(loader.problems),
+        // `messages()` and `red_flags()` record a problem when they return
+        // `None`.
+        _ => Err(loader.problems),
     }
 }
 
@@ -128,6 +136,22 @@ struct RawCitation {
 #[serde(deny_unknown_fields)]
 struct RawSynonym {
     words: Spanned<Vec<Spanned<String>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRedFlags {
+    message: Spanned<String>,
+    #[serde(default, rename = "flag")]
+    flags: Vec<RawRedFlag>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRedFlag {
+    id: Spanned<String>,
+    name: Spanned<String>,
+    when: Spanned<Vec<Vec<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -308,6 +332,81 @@ impl Loader<'_> {
             nonempty(f, "disclaimer", &raw.disclaimer);
             Some(Messages {
                 disclaimer: raw.disclaimer.into_inner().trim().to_owned(),
+            })
+        })
+        .flatten()
+    }
+
+    /// Every section must be cited by an entry or deliberately skipped:
+    /// substance left out by accident is a gap in the FAQ.
+    fn coverage(&mut self, sources: &[Source], entries: &[Entry]) {
+        for source in sources {
+            for section in &source.sections {
+                let cited = entries
+                    .iter()
+                    .flat_map(|e| &e.sources)
+                    .any(|c| c.source == source.id && c.section == section.heading);
+                if !cited && section.skip.is_none() {
+                    self.problems.push(Problem {
+                        file: self.label(SOURCES),
+                        line: Some(section.line),
+                        message: format!(
+                            "section \"{}\" of source \"{}\" is cited by no entry: cite it, \
+                             or mark it with skip = \"why it is left out\"",
+                            section.heading, source.id
+                        ),
+                    });
+                }
+            }
+        }
+    }
+
+    fn red_flags(&mut self) -> Option<RedFlags> {
+        self.with_file(RED_FLAGS, |f| {
+            let raw: RawRedFlags = f.table()?;
+            nonempty(f, "message", &raw.message);
+            let mut seen = Ids::default();
+            let mut flags = Vec::new();
+            for flag in raw.flags {
+                seen.check(f, "red flag", &flag.id);
+                nonempty(f, "name", &flag.name);
+                let rules: Vec<Vec<Vec<String>>> = flag
+                    .when
+                    .get_ref()
+                    .iter()
+                    .map(|rule| {
+                        rule.iter()
+                            .map(|slot| {
+                                slot.split('|')
+                                    .map(|alt| alt.trim().to_owned())
+                                    .filter(|alt| !alt.is_empty())
+                                    .collect::<Vec<String>>()
+                            })
+                            .collect()
+                    })
+                    .collect();
+                let empty_slot = rules
+                    .iter()
+                    .any(|rule| rule.is_empty() || rule.iter().any(Vec::is_empty));
+                if rules.is_empty() || empty_slot {
+                    f.problem_at(
+                        &flag.when,
+                        format!(
+                            "red flag \"{}\": every rule needs at least one slot, and every \
+                             slot at least one word",
+                            flag.id.get_ref()
+                        ),
+                    );
+                }
+                flags.push(RedFlag {
+                    id: flag.id.into_inner(),
+                    name: flag.name.into_inner().trim().to_owned(),
+                    rules,
+                });
+            }
+            Some(RedFlags {
+                message: raw.message.into_inner().trim().to_owned(),
+                flags,
             })
         })
         .flatten()
@@ -512,6 +611,7 @@ fn split_sections(
             heading: raw.heading.get_ref().clone(),
             skip: raw.skip.as_ref().map(|s| s.get_ref().clone()),
             text: body,
+            line: f.line_of(raw.heading.span().start),
         });
     }
     sections

@@ -11,7 +11,7 @@ pub(crate) mod toml_file;
 
 use std::fmt;
 
-pub use load::{load_dir, parse, ENTRIES, FILES};
+pub use load::{load_dir, parse, ENTRIES, FILES, SOURCES};
 
 /// The longest answer a moderator may write. Discord allows 2000 characters
 /// in a message; 900 leaves room for the question, the citations and the
@@ -34,6 +34,28 @@ pub struct Catalog {
     pub synonyms: Vec<SynonymGroup>,
     /// Texts shown around answers.
     pub messages: Messages,
+    /// Emergency red flags, checked before any matching.
+    pub red_flags: RedFlags,
+}
+
+/// The red-flag rules and the urgent-care reply.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RedFlags {
+    /// The urgent-care reply; `{reason}` stands for the flag's name.
+    pub message: String,
+    /// The flags, checked in order.
+    pub flags: Vec<RedFlag>,
+}
+
+/// One red flag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedFlag {
+    /// Stable id.
+    pub id: String,
+    /// What was noticed, as shown in the reply ("loss of bladder control").
+    pub name: String,
+    /// Rules: each a list of slots, each slot a list of alternative phrases.
+    pub rules: Vec<Vec<Vec<String>>>,
 }
 
 /// One source article.
@@ -59,6 +81,8 @@ pub struct Section {
     /// The section's text with whitespace and quote marks normalised (see
     /// [`normalize_quoted`]), heading included.
     pub text: String,
+    /// The line of `sources.toml` that lists the section.
+    pub line: usize,
 }
 
 /// A topic that groups entries for browsing.
@@ -162,6 +186,28 @@ impl Catalog {
         self.entries
             .iter()
             .filter(move |e| e.topics.iter().any(|t| t == topic_id))
+    }
+
+    /// Every section of every article with the ids of the entries that cite
+    /// it, in article order.
+    pub fn coverage(&self) -> Vec<(&Source, &Section, Vec<&str>)> {
+        let mut out = Vec::new();
+        for source in &self.sources {
+            for section in &source.sections {
+                let cited_by = self
+                    .entries
+                    .iter()
+                    .filter(|e| {
+                        e.sources
+                            .iter()
+                            .any(|c| c.source == source.id && c.section == section.heading)
+                    })
+                    .map(|e| e.id.as_str())
+                    .collect();
+                out.push((source, section, cited_by));
+            }
+        }
+        out
     }
 
     /// Counts of what the catalog holds.

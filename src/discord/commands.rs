@@ -11,7 +11,7 @@ use super::respond::{self, Reply};
 use super::{events, Context, Data, Error};
 use crate::content::Problem;
 use crate::cooldown::Verdict;
-use crate::matcher::topic_choices;
+use crate::matcher::{topic_choices, Outcome};
 use crate::reply::{self, DISCORD_MESSAGE_LIMIT};
 
 /// Discord's limit on autocomplete choices.
@@ -32,7 +32,14 @@ async fn ask(
 ) -> Result<(), Error> {
     let _busy = ctx.data().in_flight.enter();
     let data = ctx.data();
-    match data.service.admit(ctx.author().id.get(), Instant::now()) {
+    // An emergency is answered whatever the cooldown says.
+    let urgent = data.service.current().ask(&question).outcome == Outcome::Urgent;
+    let verdict = if urgent {
+        Verdict::Allow
+    } else {
+        data.service.admit(ctx.author().id.get(), Instant::now())
+    };
+    match verdict {
         Verdict::Allow => {}
         limited => {
             // A command always gets a response, but only its author sees it.

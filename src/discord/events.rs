@@ -58,15 +58,21 @@ async fn on_message(
     };
     let _busy = data.in_flight.enter();
     let question = strip_mentions(&msg.content, bot);
-    if addressed == Addressed::InAnswerChannel {
-        // Answer channels see every message: only a clear answer is worth
-        // posting there, and only then does the message count as a question.
-        let matcher = data.service.current();
-        if matcher.ask(&question).outcome != Outcome::Answer {
-            return Ok(());
-        }
+    let outcome = data.service.current().ask(&question).outcome;
+    // Answer channels see every message: only a clear answer is worth posting
+    // there, and only then does the message count as a question. An urgent
+    // reply is always sent, everywhere, whatever the cooldown says.
+    if addressed == Addressed::InAnswerChannel
+        && !matches!(outcome, Outcome::Answer | Outcome::Urgent)
+    {
+        return Ok(());
     }
-    match data.service.admit(msg.author.id.get(), Instant::now()) {
+    let verdict = if outcome == Outcome::Urgent {
+        Verdict::Allow
+    } else {
+        data.service.admit(msg.author.id.get(), Instant::now())
+    };
+    match verdict {
         Verdict::Allow => {}
         Verdict::Notify { retry_after } => {
             let notice = respond::text(cooldown_notice(retry_after.as_secs()));

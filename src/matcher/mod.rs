@@ -11,6 +11,7 @@
 
 mod index;
 mod normalize;
+mod triage;
 
 use std::collections::HashMap;
 
@@ -18,6 +19,7 @@ pub use normalize::{Normalizer, Word};
 
 use crate::content::{Catalog, Entry, Problem, Topic};
 use index::{DocKind, Index};
+use triage::Triage;
 
 /// Questions are cut to this many characters before matching. A Discord
 /// message can hold 4000; an FAQ question is a sentence or two, and a cap
@@ -140,12 +142,17 @@ pub struct Match {
     /// The best entries found, whatever the outcome (best first, at most
     /// [`MAX_SUGGESTIONS`]); used to point a no-match at nearby topics.
     pub ranked: Vec<Scored>,
+    /// The red flag that made the outcome [`Outcome::Urgent`] (an index into
+    /// the catalog's `red_flags.flags`).
+    pub flag: Option<usize>,
 }
 
 /// A catalog together with its index: the unit that `/reload` swaps.
 pub struct Matcher {
     catalog: Catalog,
     index: Index,
+    triage: Triage,
+    normalizer: Normalizer,
     thresholds: Thresholds,
 }
 
@@ -153,9 +160,13 @@ impl Matcher {
     /// Indexes a catalog. Costs a few milliseconds; do it outside any lock.
     pub fn new(catalog: Catalog, thresholds: Thresholds) -> Matcher {
         let index = Index::build(&catalog);
+        let normalizer = Normalizer::default();
+        let triage = Triage::new(&catalog.red_flags, &normalizer);
         Matcher {
             catalog,
             index,
+            triage,
+            normalizer,
             thresholds,
         }
     }
@@ -175,9 +186,21 @@ impl Matcher {
         &self.catalog.entries[index]
     }
 
-    /// Matches a question against the catalog.
+    /// Matches a question against the catalog. Red flags are checked first
+    /// and always win: a question that describes an emergency is `Urgent`,
+    /// whatever FAQ entry it might also resemble.
     pub fn ask(&self, question: &str) -> Match {
         let question = truncate(question, MAX_QUESTION_CHARS);
+        if let Some(flag) = self.triage.check(&self.normalizer.words(question)) {
+            return Match {
+                outcome: Outcome::Urgent,
+                confidence: 1.0,
+                entry: None,
+                suggestions: Vec::new(),
+                ranked: Vec::new(),
+                flag: Some(flag),
+            };
+        }
         let ranked = self.rank(question);
         self.decide(ranked)
     }
@@ -361,6 +384,7 @@ impl Matcher {
             entry,
             suggestions,
             ranked,
+            flag: None,
         }
     }
 
