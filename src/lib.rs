@@ -77,9 +77,23 @@ use matcher::{Matcher, Thresholds};
 /// verifies and `/reload` needs. Fails with every problem found, including
 /// phrasings the matcher cannot tell apart.
 pub fn load(dir: &Path, thresholds: Thresholds) -> Result<Matcher, Vec<Problem>> {
-    let catalog = content::load_dir(dir)?;
+    load_with(
+        &dir.display().to_string(),
+        |name| std::fs::read(dir.join(name)),
+        thresholds,
+    )
+}
+
+/// [`load`] from any source of files: `read` returns a file's bytes by its
+/// name in the content folder, and `dir_label` names the folder in problems.
+pub fn load_with(
+    dir_label: &str,
+    read: impl Fn(&str) -> std::io::Result<Vec<u8>>,
+    thresholds: Thresholds,
+) -> Result<Matcher, Vec<Problem>> {
+    let catalog = content::parse(dir_label, read)?;
     let matcher = Matcher::new(catalog, thresholds);
-    let label = format!("{}/{}", dir.display(), content::ENTRIES);
+    let label = format!("{}/{}", dir_label.trim_end_matches('/'), content::ENTRIES);
     let problems = matcher.problems(&label);
     if problems.is_empty() {
         Ok(matcher)

@@ -1,8 +1,12 @@
-//! The searchable form of a catalog: synonym table, vocabulary for typo
-//! correction, IDF weights, and postings from each token to the documents
-//! (phrasings and entry bags) that contain it.
+//! The searchable form of a catalog: synonym table, vocabulary with a
+//! deletion index for typo correction, IDF weights, and per-entry token sets
+//! with postings from each token to the entries that use it.
 //!
-//! Built once per catalog, outside any lock, and never mutated afterwards.
+//! Tokens are interned as small integers, each entry keeps its bag and its
+//! phrasings as sorted id lists, and matching only visits the entries that
+//! hold one of the question's heavier tokens (see `Matcher::rank`), so the
+//! cost of a question grows with the entries it could match, not with the
+//! catalog. Built once per catalog, outside any lock, never mutated after.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -48,6 +52,8 @@ pub(crate) const TYPO_DISCOUNT: f64 = 0.85;
 pub(crate) struct QueryToken {
     /// The token (a stem, or a synonym group's canonical stem).
     pub token: String,
+    /// Its id, when the content uses it.
+    pub id: Option<u32>,
     /// Its IDF weight; words the catalog has never seen get the highest
     /// weight of all, since they are what the catalog does not cover.
     pub weight: f64,
@@ -55,60 +61,68 @@ pub(crate) struct QueryToken {
     pub discount: f64,
 }
 
-/// Whether a document is one phrasing or the whole entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum DocKind {
-    /// A question or alternate: scored on how well the two texts cover each
-    /// other.
-    Phrasing,
-    /// All of an entry's words (phrasings, answer, topic names): scored only on
-    /// how much of the question it explains, at a discount.
-    Bag,
-}
-
-/// A scored unit of text belonging to an entry.
+/// One phrasing (a question or an alternate) of an entry.
 #[derive(Debug, Clone)]
-pub(crate) struct Doc {
-    pub entry: usize,
-    pub kind: DocKind,
-    /// Sum of the IDF weights of the document's tokens.
+pub(crate) struct Phrasing {
+    /// Its token ids, sorted.
+    pub tokens: Vec<u32>,
+    /// Sum of its tokens' coverage weights.
     pub total: f64,
     /// The phrasing folded to its words, for exact-match detection.
     pub folded: String,
-    /// The phrasing's tokens, sorted (empty for bags).
-    pub tokens: Vec<String>,
+}
+
+/// What the index keeps of one entry.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct EntryIndex {
+    /// Every token of the entry (phrasings, topic names, answer), sorted by
+    /// id, with how much it counts: 1.0, or [`ANSWER_FACTOR`] for a token
+    /// found only in the answer.
+    pub bag: Vec<(u32, f64)>,
+    /// Its phrasings.
+    pub phrasings: Vec<Phrasing>,
+}
+
+impl EntryIndex {
+    /// How much token `id` counts in this entry's bag (0 when absent).
+    pub fn bag_factor(&self, id: u32) -> f64 {
+        self.bag
+            .binary_search_by_key(&id, |&(t, _)| t)
+            .map_or(0.0, |i| self.bag[i].1)
+    }
 }
 
 /// The index over one catalog.
 pub(crate) struct Index {
     normalizer: Normalizer,
-    /// Synonym phrases as stem sequences, longest first, and the canonical
-    /// tokens each becomes (the stems of its group's first word or phrase:
-    /// "backache" becomes "back" and "pain").
-    synonyms: Vec<(Vec<String>, Vec<String>)>,
-    /// Every folded word the content uses, for typo correction.
+    /// Synonym phrases as stem sequences, by their first stem, longest
+    /// first, with the canonical tokens each becomes (the stems of its
+    /// group's first word or phrase: "backache" becomes "back" and "pain").
+    synonyms: HashMap<String, Vec<(Vec<String>, Vec<String>)>>,
+    /// Every folded word the content uses, sorted, for typo correction.
     vocabulary: Vec<String>,
     known: HashSet<String>,
-    /// Tokens of topic names: what questions are about.
-    anchors: HashSet<String>,
-    idf: HashMap<String, f64>,
+    /// Each vocabulary word, and each of its one-letter deletions, to the
+    /// words it comes from: a misspelling and its word meet here.
+    deletions: HashMap<String, Vec<u32>>,
+    /// Token strings to ids, and back.
+    ids: HashMap<String, u32>,
+    pub names: Vec<String>,
+    /// IDF weight by token id.
+    weights: Vec<f64>,
+    /// Coverage weight by token id (see [`Index::coverage_weight`]).
+    coverage: Vec<f64>,
     unknown_idf: f64,
-    pub docs: Vec<Doc>,
-    pub postings: HashMap<String, Vec<Posting>>,
-}
-
-/// A document that holds a token, and how much the token counts there.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Posting {
-    pub doc: usize,
-    /// 1.0, or [`ANSWER_FACTOR`] for a word found only in an entry's answer.
-    pub factor: f64,
+    /// Per entry, in catalog order.
+    pub entries: Vec<EntryIndex>,
+    /// By token id: the entries whose bag holds it, ascending.
+    pub postings: Vec<Vec<u32>>,
 }
 
 impl Index {
     pub fn build(catalog: &Catalog) -> Index {
         let normalizer = Normalizer::default();
-        let mut synonyms = Vec::new();
+        let mut synonyms: HashMap<String, Vec<(Vec<String>, Vec<String>)>> = HashMap::new();
         for group in &catalog.synonyms {
             let Some(first) = group.words.first() else {
                 continue;
@@ -124,50 +138,60 @@ impl Index {
             }
             for word in &group.words {
                 let phrase = stems(&normalizer, word);
-                if !phrase.is_empty() {
-                    synonyms.push((phrase, canonical.clone()));
+                if let Some(head) = phrase.first() {
+                    synonyms
+                        .entry(head.clone())
+                        .or_default()
+                        .push((phrase, canonical.clone()));
                 }
             }
         }
         // Longest phrases first, so "health plan" wins over "plan".
-        synonyms.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        for phrases in synonyms.values_mut() {
+            phrases.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        }
 
         let mut index = Index {
             normalizer,
             synonyms,
             vocabulary: Vec::new(),
             known: HashSet::new(),
-            anchors: HashSet::new(),
-            idf: HashMap::new(),
+            deletions: HashMap::new(),
+            ids: HashMap::new(),
+            names: Vec::new(),
+            weights: Vec::new(),
+            coverage: Vec::new(),
             unknown_idf: 0.0,
-            docs: Vec::new(),
-            postings: HashMap::new(),
+            entries: Vec::new(),
+            postings: Vec::new(),
         };
 
+        let mut anchors: HashSet<String> = HashSet::new();
         for topic in &catalog.topics {
             let words = index.normalizer.words(&topic.name);
-            index.anchors.extend(index.tokens_of(&words));
+            anchors.extend(index.tokens_of(&words));
         }
         let mut vocabulary = BTreeSet::new();
         // Per entry: tokens of how people ask (phrasings and topic names),
-        // and tokens found only in the answer.
+        // tokens found only in the answer, and the phrasings themselves.
         let mut asked: Vec<BTreeSet<String>> = Vec::new();
         let mut answered: Vec<BTreeSet<String>> = Vec::new();
-        let mut phrasings: Vec<(usize, BTreeSet<String>, String)> = Vec::new();
-        for (e, entry) in catalog.entries.iter().enumerate() {
+        let mut phrasings: Vec<Vec<(BTreeSet<String>, String)>> = Vec::new();
+        for entry in &catalog.entries {
             let mut bag = BTreeSet::new();
-            let topic_names = entry
-                .topics
-                .iter()
-                .filter_map(|t| catalog.topic(t))
-                .map(|t| t.name.as_str());
+            let mut own = Vec::new();
             for phrase in std::iter::once(&entry.question).chain(&entry.alternates) {
                 let words = index.normalizer.words(phrase);
                 vocabulary.extend(words.iter().filter(|w| !w.stop).map(|w| w.text.clone()));
                 let tokens: BTreeSet<String> = index.tokens_of(&words).into_iter().collect();
                 bag.extend(tokens.iter().cloned());
-                phrasings.push((e, tokens, fold(&words)));
+                own.push((tokens, fold(&words)));
             }
+            let topic_names = entry
+                .topics
+                .iter()
+                .filter_map(|t| catalog.topic(t))
+                .map(|t| t.name.as_str());
             for name in topic_names {
                 let words = index.normalizer.words(name);
                 vocabulary.extend(words.iter().filter(|w| !w.stop).map(|w| w.text.clone()));
@@ -182,6 +206,7 @@ impl Index {
                 .collect();
             asked.push(bag);
             answered.push(answer_only);
+            phrasings.push(own);
         }
         for group in &catalog.synonyms {
             for word in &group.words {
@@ -203,64 +228,69 @@ impl Index {
             }
         }
         let idf = |df: f64| (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-        index.idf = df
-            .iter()
-            .map(|(t, &d)| ((*t).to_owned(), idf(d as f64)))
-            .collect();
         index.unknown_idf = UNKNOWN_BOOST * idf(0.0);
+        let intern = |index: &mut Index, token: &str| -> u32 {
+            if let Some(&id) = index.ids.get(token) {
+                return id;
+            }
+            let id = index.names.len() as u32;
+            let weight = idf(df.get(token).copied().unwrap_or(0) as f64);
+            index.ids.insert(token.to_owned(), id);
+            index.names.push(token.to_owned());
+            index.weights.push(weight);
+            index.coverage.push(if anchors.contains(token) {
+                weight.max(ANCHOR_WEIGHT)
+            } else {
+                weight
+            });
+            index.postings.push(Vec::new());
+            id
+        };
 
-        for (e, (bag, answer_only)) in asked.iter().zip(&answered).enumerate() {
-            let tokens = bag
-                .iter()
-                .map(|t| (t, 1.0))
-                .chain(answer_only.iter().map(|t| (t, ANSWER_FACTOR)));
-            index.push_doc(e, DocKind::Bag, tokens, String::new());
+        for (e, ((bag, answer_only), own)) in asked.iter().zip(&answered).zip(phrasings).enumerate()
+        {
+            let mut entry = EntryIndex::default();
+            for token in bag {
+                let id = intern(&mut index, token);
+                entry.bag.push((id, 1.0));
+            }
+            for token in answer_only {
+                let id = intern(&mut index, token);
+                entry.bag.push((id, ANSWER_FACTOR));
+            }
+            entry.bag.sort_by_key(|&(id, _)| id);
+            for &(id, _) in &entry.bag {
+                index.postings[id as usize].push(e as u32);
+            }
+            for (tokens, folded) in own {
+                let mut ids: Vec<u32> = tokens.iter().map(|t| intern(&mut index, t)).collect();
+                ids.sort_unstable();
+                let total = ids.iter().map(|&id| index.coverage[id as usize]).sum();
+                entry.phrasings.push(Phrasing {
+                    tokens: ids,
+                    total,
+                    folded,
+                });
+            }
+            index.entries.push(entry);
         }
-        for (e, tokens, folded) in phrasings {
-            index.push_doc(
-                e,
-                DocKind::Phrasing,
-                tokens.iter().map(|t| (t, 1.0)),
-                folded,
-            );
+
+        for (i, word) in vocabulary.iter().enumerate() {
+            if word.chars().count() < MIN_TYPO_LEN {
+                continue;
+            }
+            for variant in std::iter::once(word.clone()).chain(deletions_of(word)) {
+                index.deletions.entry(variant).or_default().push(i as u32);
+            }
         }
         index.known = vocabulary.iter().cloned().collect();
         index.vocabulary = vocabulary.into_iter().collect();
         index
     }
 
-    fn push_doc<'t>(
-        &mut self,
-        entry: usize,
-        kind: DocKind,
-        tokens: impl Iterator<Item = (&'t String, f64)>,
-        folded: String,
-    ) {
-        let id = self.docs.len();
-        let mut total = 0.0;
-        let mut listed = Vec::new();
-        for (token, factor) in tokens {
-            if kind == DocKind::Phrasing {
-                listed.push(token.clone());
-            }
-            total += self.coverage_weight(token) * factor;
-            self.postings
-                .entry(token.clone())
-                .or_default()
-                .push(Posting { doc: id, factor });
-        }
-        self.docs.push(Doc {
-            entry,
-            kind,
-            total,
-            folded,
-            tokens: listed,
-        });
-    }
-
-    /// A token's IDF weight.
-    pub fn weight(&self, token: &str) -> f64 {
-        self.idf.get(token).copied().unwrap_or(self.unknown_idf)
+    /// A token's IDF weight, by id.
+    pub fn weight(&self, id: u32) -> f64 {
+        self.weights[id as usize]
     }
 
     /// A token's weight when measuring how much of a phrasing a question
@@ -268,19 +298,19 @@ impl Index {
     /// topics are named with. "Acupuncture" is in so many phrasings that its
     /// IDF is tiny, yet a question about acupuncture does not match "bruising
     /// from acupressure" nearly as well as "bruising after acupuncture".
-    pub fn coverage_weight(&self, token: &str) -> f64 {
-        let weight = self.weight(token);
-        if self.anchors.contains(token) {
-            weight.max(ANCHOR_WEIGHT)
-        } else {
-            weight
-        }
+    pub fn coverage_weight(&self, id: u32) -> f64 {
+        self.coverage[id as usize]
     }
 
     /// Normalises a question into weighted tokens: typo correction against
     /// the vocabulary, synonyms, stop words dropped, duplicates merged.
+    /// Also returns the question folded to its words.
     pub fn query(&self, question: &str) -> (Vec<QueryToken>, String) {
-        let mut words = self.normalizer.words(question);
+        self.query_words(self.normalizer.words(question))
+    }
+
+    /// [`Index::query`] from words already split.
+    pub fn query_words(&self, mut words: Vec<Word>) -> (Vec<QueryToken>, String) {
         let folded = fold(&words);
         let mut corrected = vec![false; words.len()];
         for (i, word) in words.iter_mut().enumerate() {
@@ -300,9 +330,11 @@ impl Index {
             } else {
                 1.0
             };
-            let weight = self.weight(&token);
+            let id = self.ids.get(&token).copied();
+            let weight = id.map_or(self.unknown_idf, |id| self.weight(id));
             out.push(QueryToken {
                 token,
+                id,
                 weight,
                 discount,
             });
@@ -310,7 +342,16 @@ impl Index {
         (out, folded)
     }
 
-    /// The vocabulary word a misspelt word most likely meant, if any.
+    /// The normaliser the index reads text with.
+    pub fn normalizer(&self) -> &Normalizer {
+        &self.normalizer
+    }
+
+    /// The vocabulary word a misspelt word most likely meant, if any: the
+    /// closest by Damerau-Levenshtein distance, the first alphabetically
+    /// among equals. Candidates come from the deletion index (a word and its
+    /// misspelling share a one-letter deletion, or one is the other's), so
+    /// the vocabulary is never scanned.
     fn correct(&self, word: &Word) -> Option<String> {
         let len = word.text.chars().count();
         if word.stop
@@ -321,10 +362,28 @@ impl Index {
             return None;
         }
         let max_edits = if len >= TWO_EDIT_LEN { 2 } else { 1 };
+        let mut variants: Vec<String> = std::iter::once(word.text.clone())
+            .chain(deletions_of(&word.text))
+            .collect();
+        if max_edits == 2 {
+            let second: Vec<String> = variants[1..].iter().flat_map(|v| deletions_of(v)).collect();
+            variants.extend(second);
+        }
+        let mut candidates: Vec<u32> = variants
+            .iter()
+            .filter_map(|v| self.deletions.get(v))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
         let mut best: Option<(usize, &str)> = None;
-        for candidate in &self.vocabulary {
+        for candidate in candidates
+            .iter()
+            .map(|&i| self.vocabulary[i as usize].as_str())
+        {
             let clen = candidate.chars().count();
-            if clen.abs_diff(len) > max_edits || clen < MIN_TYPO_LEN {
+            if clen.abs_diff(len) > max_edits {
                 continue;
             }
             if len < SWAP_ONLY_BELOW && !same_letters(&word.text, candidate) {
@@ -351,15 +410,18 @@ impl Index {
         let mut out = Vec::new();
         let mut i = 0;
         'words: while i < words.len() {
-            for (phrase, canonical) in &self.synonyms {
-                let end = i + phrase.len();
-                if end <= words.len() && words[i..end].iter().zip(phrase).all(|(w, p)| &w.stem == p)
-                {
-                    for token in canonical {
-                        out.push((token.clone(), (i..end).collect()));
+            if let Some(phrases) = self.synonyms.get(&words[i].stem) {
+                for (phrase, canonical) in phrases {
+                    let end = i + phrase.len();
+                    if end <= words.len()
+                        && words[i..end].iter().zip(phrase).all(|(w, p)| &w.stem == p)
+                    {
+                        for token in canonical {
+                            out.push((token.clone(), (i..end).collect()));
+                        }
+                        i = end;
+                        continue 'words;
                     }
-                    i = end;
-                    continue 'words;
                 }
             }
             if !words[i].stop {
@@ -369,6 +431,16 @@ impl Index {
         }
         out
     }
+}
+
+/// A word with each one of its letters left out in turn.
+fn deletions_of(word: &str) -> impl Iterator<Item = String> + '_ {
+    word.char_indices().map(move |(at, c)| {
+        let mut out = String::with_capacity(word.len());
+        out.push_str(&word[..at]);
+        out.push_str(&word[at + c.len_utf8()..]);
+        out
+    })
 }
 
 /// Whether two words use the same letters, in any order.

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 pub use normalize::{Normalizer, Word};
 
 use crate::content::{Catalog, Entry, Problem, Topic};
-use index::{DocKind, Index};
+use index::{Index, QueryToken};
 use triage::Triage;
 
 /// Questions are cut to this many characters before matching. A Discord
@@ -152,7 +152,6 @@ pub struct Matcher {
     catalog: Catalog,
     index: Index,
     triage: Triage,
-    normalizer: Normalizer,
     thresholds: Thresholds,
 }
 
@@ -160,13 +159,11 @@ impl Matcher {
     /// Indexes a catalog. Costs a few milliseconds; do it outside any lock.
     pub fn new(catalog: Catalog, thresholds: Thresholds) -> Matcher {
         let index = Index::build(&catalog);
-        let normalizer = Normalizer::default();
-        let triage = Triage::new(&catalog.red_flags, &normalizer);
+        let triage = Triage::new(&catalog.red_flags, index.normalizer());
         Matcher {
             catalog,
             index,
             triage,
-            normalizer,
             thresholds,
         }
     }
@@ -191,7 +188,8 @@ impl Matcher {
     /// whatever FAQ entry it might also resemble.
     pub fn ask(&self, question: &str) -> Match {
         let question = truncate(question, MAX_QUESTION_CHARS);
-        if let Some(flag) = self.triage.check(&self.normalizer.words(question)) {
+        let words = self.index.normalizer().words(question);
+        if let Some(flag) = self.triage.check(&words) {
             return Match {
                 outcome: Outcome::Urgent,
                 confidence: 1.0,
@@ -201,7 +199,8 @@ impl Matcher {
                 flag: Some(flag),
             };
         }
-        let ranked = self.rank(question);
+        let (tokens, folded) = self.index.query_words(words);
+        let ranked = self.rank(&tokens, &folded, self.thresholds.suggest);
         self.decide(ranked)
     }
 
@@ -209,47 +208,50 @@ impl Matcher {
     /// words: a question worded like either can only get a "did you mean".
     /// `entries_label` names `entries.toml` in the problems.
     pub fn problems(&self, entries_label: &str) -> Vec<Problem> {
-        let mut owner: HashMap<&[String], &index::Doc> = HashMap::new();
+        let mut owner: HashMap<&[u32], (usize, &index::Phrasing)> = HashMap::new();
         let mut out = Vec::new();
-        let phrasings = self
-            .index
-            .docs
-            .iter()
-            .filter(|d| d.kind == DocKind::Phrasing);
-        for doc in phrasings {
-            if doc.tokens.is_empty() {
-                let entry = self.entry(doc.entry);
-                out.push(Problem {
-                    file: entries_label.to_owned(),
-                    line: Some(entry.line),
-                    message: format!(
-                        "entry \"{}\": the phrasing \"{}\" has no words the matcher can use \
-                         (only words like \"is\", \"the\", \"how\")",
-                        entry.id, doc.folded
-                    ),
-                });
-                continue;
-            }
-            match owner.get(doc.tokens.as_slice()) {
-                Some(first) if first.entry != doc.entry => {
-                    let (a, b) = (self.entry(first.entry), self.entry(doc.entry));
+        for (e, entry_index) in self.index.entries.iter().enumerate() {
+            for phrasing in &entry_index.phrasings {
+                let entry = self.entry(e);
+                if phrasing.tokens.is_empty() {
                     out.push(Problem {
                         file: entries_label.to_owned(),
-                        line: Some(b.line),
+                        line: Some(entry.line),
                         message: format!(
-                            "entry \"{}\": the phrasing \"{}\" reads the same to the matcher as \
-                             \"{}\" of entry \"{}\" (both come down to: {}); reword one of them",
-                            b.id,
-                            doc.folded,
-                            first.folded,
-                            a.id,
-                            doc.tokens.join(" ")
+                            "entry \"{}\": the phrasing \"{}\" has no words the matcher can use \
+                             (only words like \"is\", \"the\", \"how\")",
+                            entry.id, phrasing.folded
                         ),
                     });
+                    continue;
                 }
-                Some(_) => {}
-                None => {
-                    owner.insert(&doc.tokens, doc);
+                match owner.get(phrasing.tokens.as_slice()) {
+                    Some(&(first_entry, first)) if first_entry != e => {
+                        let a = self.entry(first_entry);
+                        let words: Vec<&str> = phrasing
+                            .tokens
+                            .iter()
+                            .map(|&id| self.index.names[id as usize].as_str())
+                            .collect();
+                        out.push(Problem {
+                            file: entries_label.to_owned(),
+                            line: Some(entry.line),
+                            message: format!(
+                                "entry \"{}\": the phrasing \"{}\" reads the same to the matcher \
+                                 as \"{}\" of entry \"{}\" (both come down to: {}); reword one \
+                                 of them",
+                                entry.id,
+                                phrasing.folded,
+                                first.folded,
+                                a.id,
+                                words.join(" ")
+                            ),
+                        });
+                    }
+                    Some(_) => {}
+                    None => {
+                        owner.insert(&phrasing.tokens, (e, phrasing));
+                    }
                 }
             }
         }
@@ -261,14 +263,10 @@ impl Matcher {
     /// (`backpain-bot ask --explain`).
     pub fn explain(&self, question: &str) -> String {
         let question = truncate(question, MAX_QUESTION_CHARS);
-        let (tokens, _) = self.index.query(question);
+        let (tokens, folded) = self.index.query(question);
         let mut out = String::from("tokens:");
         for t in &tokens {
-            let known = if self.index.postings.contains_key(&t.token) {
-                ""
-            } else {
-                " unknown"
-            };
+            let known = if t.id.is_some() { "" } else { " unknown" };
             let typo = if t.discount < 1.0 {
                 " typo-corrected"
             } else {
@@ -276,7 +274,7 @@ impl Matcher {
             };
             out.push_str(&format!(" [{} {:.2}{known}{typo}]", t.token, t.weight));
         }
-        for s in self.rank(question).iter().take(EXPLAIN_RANKED) {
+        for s in self.rank(&tokens, &folded, 0.0).iter().take(EXPLAIN_RANKED) {
             out.push_str(&format!(
                 "\n  {:.3} {} (recall {:.3}, precision {:.3})",
                 s.confidence,
@@ -288,67 +286,75 @@ impl Matcher {
         out
     }
 
-    /// Every entry that shares a token with the question, best first.
-    fn rank(&self, question: &str) -> Vec<Scored> {
-        let (tokens, folded) = self.index.query(question);
+    /// The entries that could reach `min_confidence`, best first.
+    ///
+    /// Only entries holding one of the question's heavier tokens are
+    /// visited: tokens are taken heaviest first until the ones left could
+    /// not, even all matched, give an entry enough recall to reach
+    /// `min_confidence`. An entry holding none of the taken tokens is thus
+    /// never a match worth reporting, and skipping it changes no outcome.
+    fn rank(&self, tokens: &[QueryToken], folded: &str, min_confidence: f64) -> Vec<Scored> {
         let query_total: f64 = tokens.iter().map(|t| t.weight).sum();
         if tokens.is_empty() || query_total <= 0.0 {
             return Vec::new();
         }
-        // Per document: matched question weight (typo-discounted) and
-        // matched document weight.
-        let mut hits: HashMap<usize, (f64, f64)> = HashMap::new();
-        for t in &tokens {
-            let Some(docs) = self.index.postings.get(&t.token) else {
-                continue;
-            };
-            let coverage = self.index.coverage_weight(&t.token);
-            for posting in docs {
-                let hit = hits.entry(posting.doc).or_default();
-                hit.0 += t.weight * t.discount * posting.factor;
-                hit.1 += coverage * posting.factor;
-            }
-        }
-        // How much of the question each entry's words explain anywhere
-        // (its bag): credit for question words a phrasing lacks.
-        let mut bag_matched: HashMap<usize, f64> = HashMap::new();
-        for (&doc_id, &(matched_q, _)) in &hits {
-            let doc = &self.index.docs[doc_id];
-            if doc.kind == DocKind::Bag {
-                bag_matched.insert(doc.entry, matched_q);
-            }
-        }
-        let mut best: HashMap<usize, (f64, f64, f64)> = HashMap::new();
-        for (doc_id, (matched_q, matched_d)) in hits {
-            let doc = &self.index.docs[doc_id];
-            if doc.kind != DocKind::Phrasing || doc.total <= 0.0 {
-                continue;
-            }
-            let elsewhere = bag_matched
-                .get(&doc.entry)
-                .map_or(0.0, |&b| (b - matched_q).max(0.0));
-            let recall = ((matched_q + BAG_CREDIT * elsewhere) / query_total).min(1.0);
-            let precision = matched_d / doc.total;
-            let f = f_beta(precision, recall);
-            let score = if doc.folded == folded {
-                f
-            } else {
-                f.min(INEXACT_CAP)
-            };
-            let slot = best.entry(doc.entry).or_default();
-            if score > slot.0 {
-                *slot = (score, recall, precision);
-            }
-        }
-        let mut ranked: Vec<Scored> = best
-            .into_iter()
-            .map(|(entry, (confidence, recall, precision))| Scored {
-                entry,
-                confidence: confidence.clamp(0.0, 1.0),
-                recall,
-                precision,
-            })
+        let known: Vec<(u32, f64)> = tokens
+            .iter()
+            .filter_map(|t| t.id.map(|id| (id, t.weight * t.discount)))
             .collect();
+        let mut by_weight = known.clone();
+        by_weight.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let min_recall = min_recall_for(min_confidence);
+        let mut remaining: f64 = by_weight.iter().map(|&(_, w)| w).sum();
+        let mut candidates: Vec<u32> = Vec::new();
+        for &(id, weight) in &by_weight {
+            if remaining / query_total < min_recall {
+                break;
+            }
+            candidates.extend(&self.index.postings[id as usize]);
+            remaining -= weight;
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+
+        let mut ranked: Vec<Scored> = Vec::new();
+        for &e in &candidates {
+            let entry = &self.index.entries[e as usize];
+            // How much of the question the entry's words explain anywhere:
+            // credit for question words a phrasing lacks.
+            let bag: f64 = known.iter().map(|&(id, w)| w * entry.bag_factor(id)).sum();
+            let mut best: Option<Scored> = None;
+            for phrasing in &entry.phrasings {
+                let (mut matched_q, mut matched_d) = (0.0, 0.0);
+                for &(id, w) in &known {
+                    if phrasing.tokens.binary_search(&id).is_ok() {
+                        matched_q += w;
+                        matched_d += self.index.coverage_weight(id);
+                    }
+                }
+                if matched_q <= 0.0 || phrasing.total <= 0.0 {
+                    continue;
+                }
+                let elsewhere = (bag - matched_q).max(0.0);
+                let recall = ((matched_q + BAG_CREDIT * elsewhere) / query_total).min(1.0);
+                let precision = matched_d / phrasing.total;
+                let f = f_beta(precision, recall);
+                let confidence = if phrasing.folded == folded {
+                    f
+                } else {
+                    f.min(INEXACT_CAP)
+                };
+                if best.is_none_or(|b| confidence > b.confidence) {
+                    best = Some(Scored {
+                        entry: e as usize,
+                        confidence: confidence.clamp(0.0, 1.0),
+                        recall,
+                        precision,
+                    });
+                }
+            }
+            ranked.extend(best);
+        }
         ranked.sort_by(|a, b| {
             b.confidence
                 .total_cmp(&a.confidence)
@@ -442,6 +448,16 @@ pub fn topic_choices<'c>(catalog: &'c Catalog, partial: &str, max: usize) -> Vec
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     scored.into_iter().take(max).map(|(_, _, t)| t).collect()
+}
+
+/// The least recall an entry needs to reach `confidence`: with precision at
+/// its best (1), F-beta is (1 + β²)·R / (β² + R), so R must be at least
+/// β²·c / (1 + β² − c).
+fn min_recall_for(confidence: f64) -> f64 {
+    if confidence <= 0.0 {
+        return 0.0;
+    }
+    RECALL_BIAS * confidence / (1.0 + RECALL_BIAS - confidence)
 }
 
 /// F-beta of precision and recall, weighted by [`RECALL_BIAS`].

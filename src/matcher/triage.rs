@@ -11,9 +11,10 @@
 use super::normalize::{Normalizer, Word};
 use crate::content::RedFlags;
 
-/// Words at least this long may differ from a rule's word by one edit
-/// ("bladdder", "numbnes"); shorter ones must match exactly, because one edit
-/// turns them into other words too easily ("fell" / "feel").
+/// Words at least this long (in bytes) may differ from a rule's word by one
+/// edit past their first letter ("bladdder", "numbnes"); shorter ones must
+/// match exactly, because one edit turns them into other words too easily
+/// ("fell" / "feel").
 const TYPO_MIN_LEN: usize = 5;
 
 /// A phrase of a rule: its words, folded and stemmed.
@@ -75,7 +76,11 @@ fn same_word(word: &Word, wanted: &Word) -> bool {
     if word.stem == wanted.stem || word.text == wanted.text {
         return true;
     }
-    word.text.chars().count() >= TYPO_MIN_LEN
-        && wanted.text.chars().count() >= TYPO_MIN_LEN
+    // One edit keeps the length within one and, in practice, the first
+    // letter: checking that first spares most distance computations.
+    let (a, b) = (word.text.len(), wanted.text.len());
+    a.abs_diff(b) <= 1
+        && a.min(b) >= TYPO_MIN_LEN
+        && word.text.as_bytes().first() == wanted.text.as_bytes().first()
         && strsim::damerau_levenshtein(&word.text, &wanted.text) <= 1
 }
