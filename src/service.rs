@@ -107,11 +107,13 @@ impl Service {
 pub fn diff(old: &Catalog, new: &Catalog) -> ReloadSummary {
     let old_ids: BTreeSet<&str> = old.entries.iter().map(|e| e.id.as_str()).collect();
     let new_ids: BTreeSet<&str> = new.entries.iter().map(|e| e.id.as_str()).collect();
+    let old_by_id: std::collections::HashMap<&str, &crate::content::Entry> =
+        old.entries.iter().map(|e| (e.id.as_str(), e)).collect();
     let changed = new
         .entries
         .iter()
         .filter(|e| {
-            old.entry(&e.id).is_some_and(|o| {
+            old_by_id.get(e.id.as_str()).is_some_and(|o| {
                 (&o.question, &o.alternates, &o.answer, &o.topics, &o.sources)
                     != (&e.question, &e.alternates, &e.answer, &e.topics, &e.sources)
             })

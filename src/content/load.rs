@@ -4,7 +4,7 @@
 //! [`parse`] takes a function that reads a file by name, so tests hand it
 //! strings; [`load_dir`] is the one-line wrapper that reads from disk.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -340,12 +340,14 @@ impl Loader<'_> {
     /// Every section must be cited by an entry or deliberately skipped:
     /// substance left out by accident is a gap in the FAQ.
     fn coverage(&mut self, sources: &[Source], entries: &[Entry]) {
+        let cited: HashSet<(&str, &str)> = entries
+            .iter()
+            .flat_map(|e| &e.sources)
+            .map(|c| (c.source.as_str(), c.section.as_str()))
+            .collect();
         for source in sources {
             for section in &source.sections {
-                let cited = entries
-                    .iter()
-                    .flat_map(|e| &e.sources)
-                    .any(|c| c.source == source.id && c.section == section.heading);
+                let cited = cited.contains(&(source.id.as_str(), section.heading.as_str()));
                 if !cited && section.skip.is_none() {
                     self.problems.push(Problem {
                         file: self.label(SOURCES),
@@ -424,6 +426,12 @@ impl Loader<'_> {
             .chain(broken_topics.unwrap_or_default().iter().map(String::as_str))
             .collect();
         let check_topics = broken_topics.is_some();
+        // Sections by (source id, heading), so each citation is one lookup.
+        let sections: HashMap<(&str, &str), &Section> = sources
+            .unwrap_or_default()
+            .iter()
+            .flat_map(|s| s.sections.iter().map(move |x| ((s.id.as_str(), x.heading.as_str()), x)))
+            .collect();
         let mut used_topics: BTreeSet<String> = BTreeSet::new();
         let entries = self
             .with_file(ENTRIES, |f| {
@@ -487,7 +495,7 @@ impl Loader<'_> {
                         let cited: Vec<&Section> = raw
                             .sources
                             .iter()
-                            .filter_map(|cite| check_citation(f, &id, cite, sources))
+                            .filter_map(|cite| check_citation(f, &id, cite, sources, &sections))
                             .collect();
                         if cited.len() == raw.sources.len() {
                             check_numbers(f, &id, &raw.answer, &cited);
@@ -638,6 +646,7 @@ fn check_citation<'s>(
     id: &str,
     cite: &RawCitation,
     sources: &'s [Source],
+    sections: &HashMap<(&str, &str), &'s Section>,
 ) -> Option<&'s Section> {
     let source_id = cite.id.get_ref();
     let Some(source) = sources.iter().find(|s| &s.id == source_id) else {
@@ -648,7 +657,7 @@ fn check_citation<'s>(
         return None;
     };
     let heading = cite.section.get_ref();
-    let Some(section) = source.sections.iter().find(|s| &s.heading == heading) else {
+    let Some(&section) = sections.get(&(source_id.as_str(), heading.as_str())) else {
         f.problem_at(
             &cite.section,
             format!(

@@ -191,20 +191,20 @@ impl Catalog {
     /// Every section of every article with the ids of the entries that cite
     /// it, in article order.
     pub fn coverage(&self) -> Vec<(&Source, &Section, Vec<&str>)> {
+        let mut cited: std::collections::HashMap<(&str, &str), Vec<&str>> = Default::default();
+        for entry in &self.entries {
+            for c in &entry.sources {
+                let ids = cited.entry((c.source.as_str(), c.section.as_str())).or_default();
+                if !ids.contains(&entry.id.as_str()) {
+                    ids.push(&entry.id);
+                }
+            }
+        }
         let mut out = Vec::new();
         for source in &self.sources {
             for section in &source.sections {
-                let cited_by = self
-                    .entries
-                    .iter()
-                    .filter(|e| {
-                        e.sources
-                            .iter()
-                            .any(|c| c.source == source.id && c.section == section.heading)
-                    })
-                    .map(|e| e.id.as_str())
-                    .collect();
-                out.push((source, section, cited_by));
+                let key = (source.id.as_str(), section.heading.as_str());
+                out.push((source, section, cited.remove(&key).unwrap_or_default()));
             }
         }
         out

@@ -177,6 +177,11 @@ impl Index {
         let mut asked: Vec<BTreeSet<String>> = Vec::new();
         let mut answered: Vec<BTreeSet<String>> = Vec::new();
         let mut phrasings: Vec<Vec<(BTreeSet<String>, String)>> = Vec::new();
+        let topic_names: HashMap<&str, &str> = catalog
+            .topics
+            .iter()
+            .map(|t| (t.id.as_str(), t.name.as_str()))
+            .collect();
         for entry in &catalog.entries {
             let mut bag = BTreeSet::new();
             let mut own = Vec::new();
@@ -187,12 +192,7 @@ impl Index {
                 bag.extend(tokens.iter().cloned());
                 own.push((tokens, fold(&words)));
             }
-            let topic_names = entry
-                .topics
-                .iter()
-                .filter_map(|t| catalog.topic(t))
-                .map(|t| t.name.as_str());
-            for name in topic_names {
+            for name in entry.topics.iter().filter_map(|t| topic_names.get(t.as_str())) {
                 let words = index.normalizer.words(name);
                 vocabulary.extend(words.iter().filter(|w| !w.stop).map(|w| w.text.clone()));
                 bag.extend(index.tokens_of(&words));
@@ -468,4 +468,66 @@ fn fold(words: &[Word]) -> String {
         .map(|w| w.text.as_str())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The deletion index finds exactly what a scan of the whole vocabulary
+    /// finds, for every kind of single typo in words the content uses.
+    #[test]
+    fn typo_candidates_match_a_full_scan() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("faq");
+        let catalog = match crate::content::load_dir(&dir) {
+            Ok(catalog) => catalog,
+            Err(problems) => panic!("shipped content: {problems:?}"),
+        };
+        let index = Index::build(&catalog);
+        let scan = |word: &Word| -> Option<String> {
+            let len = word.text.chars().count();
+            let max_edits = if len >= TWO_EDIT_LEN { 2 } else { 1 };
+            let mut best: Option<(usize, &str)> = None;
+            for candidate in &index.vocabulary {
+                let clen = candidate.chars().count();
+                if clen.abs_diff(len) > max_edits || clen < MIN_TYPO_LEN {
+                    continue;
+                }
+                if len < SWAP_ONLY_BELOW && !same_letters(&word.text, candidate) {
+                    continue;
+                }
+                let d = strsim::damerau_levenshtein(&word.text, candidate);
+                if d <= max_edits && best.is_none_or(|(bd, _)| d < bd) {
+                    best = Some((d, candidate));
+                }
+            }
+            best.map(|(_, w)| w.to_owned())
+        };
+        let mut checked = 0;
+        for word in index.vocabulary.iter().filter(|w| w.len() >= 6).step_by(7) {
+            let bytes = word.as_bytes();
+            let mid = bytes.len() / 2;
+            let mut typos = vec![
+                format!("{}{}", &word[..mid], &word[mid + 1..]),
+                format!("{}x{}", &word[..mid], &word[mid..]),
+                format!("{}q{}", &word[..mid], &word[mid + 1..]),
+            ];
+            if bytes.is_ascii() {
+                let mut swapped = bytes.to_vec();
+                swapped.swap(mid - 1, mid);
+                typos.push(String::from_utf8_lossy(&swapped).into_owned());
+            }
+            for typo in typos {
+                let Some(w) = index.normalizer.words(&typo).into_iter().next() else {
+                    continue;
+                };
+                if index.known.contains(&w.text) || w.stop {
+                    continue;
+                }
+                assert_eq!(index.correct(&w), scan(&w), "typo {typo:?} of {word:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "only {checked} typos checked");
+    }
 }
