@@ -430,7 +430,11 @@ impl Loader<'_> {
         let sections: HashMap<(&str, &str), &Section> = sources
             .unwrap_or_default()
             .iter()
-            .flat_map(|s| s.sections.iter().map(move |x| ((s.id.as_str(), x.heading.as_str()), x)))
+            .flat_map(|s| {
+                s.sections
+                    .iter()
+                    .map(move |x| ((s.id.as_str(), x.heading.as_str()), x))
+            })
             .collect();
         let mut used_topics: BTreeSet<String> = BTreeSet::new();
         let entries = self

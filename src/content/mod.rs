@@ -194,7 +194,9 @@ impl Catalog {
         let mut cited: std::collections::HashMap<(&str, &str), Vec<&str>> = Default::default();
         for entry in &self.entries {
             for c in &entry.sources {
-                let ids = cited.entry((c.source.as_str(), c.section.as_str())).or_default();
+                let ids = cited
+                    .entry((c.source.as_str(), c.section.as_str()))
+                    .or_default();
                 if !ids.contains(&entry.id.as_str()) {
                     ids.push(&entry.id);
                 }

@@ -8,7 +8,9 @@
 //! cost of a question grows with the entries it could match, not with the
 //! catalog. Built once per catalog, outside any lock, never mutated after.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::normalize::{Normalizer, Word};
 use crate::content::Catalog;
@@ -61,6 +63,9 @@ pub(crate) struct QueryToken {
     pub discount: f64,
 }
 
+/// A synonym phrase as stems, and the canonical tokens it becomes.
+type SynonymPhrase = (Vec<String>, Vec<String>);
+
 /// One phrasing (a question or an alternate) of an entry.
 #[derive(Debug, Clone)]
 pub(crate) struct Phrasing {
@@ -98,7 +103,7 @@ pub(crate) struct Index {
     /// Synonym phrases as stem sequences, by their first stem, longest
     /// first, with the canonical tokens each becomes (the stems of its
     /// group's first word or phrase: "backache" becomes "back" and "pain").
-    synonyms: HashMap<String, Vec<(Vec<String>, Vec<String>)>>,
+    synonyms: HashMap<String, Vec<SynonymPhrase>>,
     /// Every folded word the content uses, sorted, for typo correction.
     vocabulary: Vec<String>,
     known: HashSet<String>,
@@ -122,7 +127,7 @@ pub(crate) struct Index {
 impl Index {
     pub fn build(catalog: &Catalog) -> Index {
         let normalizer = Normalizer::default();
-        let mut synonyms: HashMap<String, Vec<(Vec<String>, Vec<String>)>> = HashMap::new();
+        let mut synonyms: HashMap<String, Vec<SynonymPhrase>> = HashMap::default();
         for group in &catalog.synonyms {
             let Some(first) = group.words.first() else {
                 continue;
@@ -155,9 +160,9 @@ impl Index {
             normalizer,
             synonyms,
             vocabulary: Vec::new(),
-            known: HashSet::new(),
-            deletions: HashMap::new(),
-            ids: HashMap::new(),
+            known: HashSet::default(),
+            deletions: HashMap::default(),
+            ids: HashMap::default(),
             names: Vec::new(),
             weights: Vec::new(),
             coverage: Vec::new(),
@@ -166,12 +171,19 @@ impl Index {
             postings: Vec::new(),
         };
 
-        let mut anchors: HashSet<String> = HashSet::new();
+        let mut anchors: HashSet<String> = HashSet::default();
         for topic in &catalog.topics {
             let words = index.normalizer.words(&topic.name);
             anchors.extend(index.tokens_of(&words));
         }
-        let mut vocabulary = BTreeSet::new();
+        let mut vocabulary: HashSet<String> = HashSet::default();
+        let note = |vocabulary: &mut HashSet<String>, words: &[Word]| {
+            for w in words.iter().filter(|w| !w.stop) {
+                if !vocabulary.contains(&w.text) {
+                    vocabulary.insert(w.text.clone());
+                }
+            }
+        };
         // Per entry: tokens of how people ask (phrasings and topic names),
         // tokens found only in the answer, and the phrasings themselves.
         let mut asked: Vec<BTreeSet<String>> = Vec::new();
@@ -187,18 +199,22 @@ impl Index {
             let mut own = Vec::new();
             for phrase in std::iter::once(&entry.question).chain(&entry.alternates) {
                 let words = index.normalizer.words(phrase);
-                vocabulary.extend(words.iter().filter(|w| !w.stop).map(|w| w.text.clone()));
+                note(&mut vocabulary, &words);
                 let tokens: BTreeSet<String> = index.tokens_of(&words).into_iter().collect();
                 bag.extend(tokens.iter().cloned());
                 own.push((tokens, fold(&words)));
             }
-            for name in entry.topics.iter().filter_map(|t| topic_names.get(t.as_str())) {
+            for name in entry
+                .topics
+                .iter()
+                .filter_map(|t| topic_names.get(t.as_str()))
+            {
                 let words = index.normalizer.words(name);
-                vocabulary.extend(words.iter().filter(|w| !w.stop).map(|w| w.text.clone()));
+                note(&mut vocabulary, &words);
                 bag.extend(index.tokens_of(&words));
             }
             let words = index.normalizer.words(&entry.answer);
-            vocabulary.extend(words.iter().filter(|w| !w.stop).map(|w| w.text.clone()));
+            note(&mut vocabulary, &words);
             let answer_only = index
                 .tokens_of(&words)
                 .into_iter()
@@ -214,6 +230,8 @@ impl Index {
                 vocabulary.extend(words.into_iter().map(|w| w.text));
             }
         }
+        let mut vocabulary: Vec<String> = vocabulary.into_iter().collect();
+        vocabulary.sort_unstable();
 
         // IDF over how entries are asked, BM25 style: a token in every
         // entry's phrasings weighs almost nothing, one in a single entry's
@@ -221,7 +239,7 @@ impl Index {
         // "back pain" in nearly every entry, which says nothing about which
         // entry a question is after.
         let n = asked.len() as f64;
-        let mut df: HashMap<&str, usize> = HashMap::new();
+        let mut df: HashMap<&str, usize> = HashMap::default();
         for bag in &asked {
             for token in bag {
                 *df.entry(token).or_default() += 1;
@@ -284,7 +302,7 @@ impl Index {
             }
         }
         index.known = vocabulary.iter().cloned().collect();
-        index.vocabulary = vocabulary.into_iter().collect();
+        index.vocabulary = vocabulary;
         index
     }
 
@@ -325,7 +343,7 @@ impl Index {
             if out.iter().any(|q| q.token == token) {
                 continue;
             }
-            let discount = if from.iter().any(|&i| corrected[i]) {
+            let discount = if corrected[from].iter().any(|&c| c) {
                 TYPO_DISCOUNT
             } else {
                 1.0
@@ -406,7 +424,7 @@ impl Index {
     }
 
     /// Tokens with the word positions each came from.
-    fn tokens_with_origin(&self, words: &[Word]) -> Vec<(String, Vec<usize>)> {
+    fn tokens_with_origin(&self, words: &[Word]) -> Vec<(String, std::ops::Range<usize>)> {
         let mut out = Vec::new();
         let mut i = 0;
         'words: while i < words.len() {
@@ -417,7 +435,7 @@ impl Index {
                         && words[i..end].iter().zip(phrase).all(|(w, p)| &w.stem == p)
                     {
                         for token in canonical {
-                            out.push((token.clone(), (i..end).collect()));
+                            out.push((token.clone(), i..end));
                         }
                         i = end;
                         continue 'words;
@@ -425,7 +443,7 @@ impl Index {
                 }
             }
             if !words[i].stop {
-                out.push((words[i].stem.clone(), vec![i]));
+                out.push((words[i].stem.clone(), i..i + 1));
             }
             i += 1;
         }
