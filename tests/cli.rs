@@ -1,6 +1,8 @@
 //! The command line as a user runs it: the `ask --json` contract, stdin
 //! batches, `check` exit statuses, topics, and errors on bad input.
 
+mod common;
+
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -137,24 +139,11 @@ fn check_summarises_valid_content() {
     );
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for item in std::fs::read_dir(from).expect("readable dir") {
-        let item = item.expect("dir entry");
-        let target = to.join(item.file_name());
-        if item.path().is_dir() {
-            copy_dir(&item.path(), &target);
-        } else {
-            std::fs::copy(item.path(), target).expect("copy");
-        }
-    }
-}
-
 #[test]
 fn check_reports_broken_content_with_file_and_line_and_exits_1() {
     let dir = tempfile::tempdir().expect("temp dir");
     let faq = dir.path().join("faq");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("faq"), &faq);
+    common::copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("faq"), &faq);
     let entries = faq.join("entries.toml");
     let text = std::fs::read_to_string(&entries).expect("entries.toml");
     let broken = text.replacen(

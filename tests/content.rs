@@ -142,14 +142,7 @@ fn every_reply_fits_and_carries_the_disclaimer() {
         check(outcome.as_str(), &reply::render(matcher, &m), disclaimer);
     }
     for flag in 0..catalog.red_flags.flags.len() {
-        let m = Match {
-            outcome: Outcome::Urgent,
-            confidence: 1.0,
-            entry: None,
-            suggestions: Vec::new(),
-            ranked: Vec::new(),
-            flag: Some(flag),
-        };
+        let m = backpain_bot::matcher::Match::urgent(flag);
         check("urgent", &reply::render(matcher, &m), disclaimer);
     }
     check("sources", &reply::render_sources(catalog), disclaimer);

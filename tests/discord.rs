@@ -329,21 +329,8 @@ async fn slash_commands_autocomplete_and_buttons() {
 /// Copies the shipped content into a scratch folder a test may edit.
 fn scratch_content() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    copy_dir(&shipped(), dir.path());
+    common::copy_dir(&shipped(), dir.path());
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for item in std::fs::read_dir(from).expect("readable dir") {
-        let item = item.expect("dir entry");
-        let target = to.join(item.file_name());
-        if item.path().is_dir() {
-            copy_dir(&item.path(), &target);
-        } else {
-            std::fs::copy(item.path(), target).expect("copy");
-        }
-    }
 }
 
 fn edit(dir: &Path, file: &str, from: &str, to: &str) {

@@ -124,14 +124,7 @@ fn the_urgent_reply_names_the_reason_and_carries_the_disclaimer() {
     let matcher = common::shipped();
     let catalog = matcher.catalog();
     for (i, flag) in catalog.red_flags.flags.iter().enumerate() {
-        let m = backpain_bot::matcher::Match {
-            outcome: Outcome::Urgent,
-            confidence: 1.0,
-            entry: None,
-            suggestions: Vec::new(),
-            ranked: Vec::new(),
-            flag: Some(i),
-        };
+        let m = backpain_bot::matcher::Match::urgent(i);
         let text = reply::render(matcher, &m);
         assert!(
             text.contains(&flag.name),

@@ -379,11 +379,10 @@ impl Index {
         {
             return None;
         }
-        let max_edits = if len >= TWO_EDIT_LEN { 2 } else { 1 };
         let mut variants: Vec<String> = std::iter::once(word.text.clone())
             .chain(deletions_of(&word.text))
             .collect();
-        if max_edits == 2 {
+        if len >= TWO_EDIT_LEN {
             let second: Vec<String> = variants[1..].iter().flat_map(|v| deletions_of(v)).collect();
             variants.extend(second);
         }
@@ -395,24 +394,10 @@ impl Index {
             .collect();
         candidates.sort_unstable();
         candidates.dedup();
-        let mut best: Option<(usize, &str)> = None;
-        for candidate in candidates
+        let candidates = candidates
             .iter()
-            .map(|&i| self.vocabulary[i as usize].as_str())
-        {
-            let clen = candidate.chars().count();
-            if clen.abs_diff(len) > max_edits {
-                continue;
-            }
-            if len < SWAP_ONLY_BELOW && !same_letters(&word.text, candidate) {
-                continue;
-            }
-            let d = strsim::damerau_levenshtein(&word.text, candidate);
-            if d <= max_edits && best.is_none_or(|(bd, _)| d < bd) {
-                best = Some((d, candidate));
-            }
-        }
-        best.map(|(_, w)| w.to_owned())
+            .map(|&i| self.vocabulary[i as usize].as_str());
+        closest(&word.text, candidates)
     }
 
     /// Content text to tokens: synonyms applied, stop words dropped.
@@ -449,6 +434,28 @@ impl Index {
         }
         out
     }
+}
+
+/// The candidate nearest to a misspelt `word` that the typo rules accept
+/// (first in iteration order among equals; callers pass sorted candidates).
+fn closest<'v>(word: &str, candidates: impl Iterator<Item = &'v str>) -> Option<String> {
+    let len = word.chars().count();
+    let max_edits = if len >= TWO_EDIT_LEN { 2 } else { 1 };
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in candidates {
+        let clen = candidate.chars().count();
+        if clen.abs_diff(len) > max_edits || clen < MIN_TYPO_LEN {
+            continue;
+        }
+        if len < SWAP_ONLY_BELOW && !same_letters(word, candidate) {
+            continue;
+        }
+        let d = strsim::damerau_levenshtein(word, candidate);
+        if d <= max_edits && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, candidate));
+        }
+    }
+    best.map(|(_, w)| w.to_owned())
 }
 
 /// A word with each one of its letters left out in turn.
@@ -502,25 +509,8 @@ mod tests {
             Err(problems) => panic!("shipped content: {problems:?}"),
         };
         let index = Index::build(&catalog);
-        let scan = |word: &Word| -> Option<String> {
-            let len = word.text.chars().count();
-            let max_edits = if len >= TWO_EDIT_LEN { 2 } else { 1 };
-            let mut best: Option<(usize, &str)> = None;
-            for candidate in &index.vocabulary {
-                let clen = candidate.chars().count();
-                if clen.abs_diff(len) > max_edits || clen < MIN_TYPO_LEN {
-                    continue;
-                }
-                if len < SWAP_ONLY_BELOW && !same_letters(&word.text, candidate) {
-                    continue;
-                }
-                let d = strsim::damerau_levenshtein(&word.text, candidate);
-                if d <= max_edits && best.is_none_or(|(bd, _)| d < bd) {
-                    best = Some((d, candidate));
-                }
-            }
-            best.map(|(_, w)| w.to_owned())
-        };
+        // The reference: the same rules over the whole vocabulary.
+        let scan = |word: &Word| closest(&word.text, index.vocabulary.iter().map(String::as_str));
         let mut checked = 0;
         for word in index.vocabulary.iter().filter(|w| w.len() >= 6).step_by(7) {
             let bytes = word.as_bytes();

@@ -147,6 +147,21 @@ pub struct Match {
     pub flag: Option<usize>,
 }
 
+impl Match {
+    /// The match for a question that fires red flag `flag` (an index into
+    /// the catalog's `red_flags.flags`).
+    pub fn urgent(flag: usize) -> Match {
+        Match {
+            outcome: Outcome::Urgent,
+            confidence: 1.0,
+            entry: None,
+            suggestions: Vec::new(),
+            ranked: Vec::new(),
+            flag: Some(flag),
+        }
+    }
+}
+
 /// A catalog together with its index: the unit that `/reload` swaps.
 pub struct Matcher {
     catalog: Catalog,
@@ -190,14 +205,7 @@ impl Matcher {
         let question = truncate(question, MAX_QUESTION_CHARS);
         let words = self.index.normalizer().words(question);
         if let Some(flag) = self.triage.check(&words) {
-            return Match {
-                outcome: Outcome::Urgent,
-                confidence: 1.0,
-                entry: None,
-                suggestions: Vec::new(),
-                ranked: Vec::new(),
-                flag: Some(flag),
-            };
+            return Match::urgent(flag);
         }
         let (tokens, folded) = self.index.query_words(words);
         let ranked = self.rank(&tokens, &folded, self.thresholds.suggest);

@@ -24,3 +24,18 @@ pub fn shipped() -> &'static Matcher {
 }
 
 pub mod fake_discord;
+
+/// Copies a folder (the shipped content, say) into a scratch folder a test
+/// may edit.
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for item in std::fs::read_dir(from).expect("readable dir") {
+        let item = item.expect("dir entry");
+        let target = to.join(item.file_name());
+        if item.path().is_dir() {
+            copy_dir(&item.path(), &target);
+        } else {
+            std::fs::copy(item.path(), target).expect("copy");
+        }
+    }
+}
