@@ -17,7 +17,7 @@ use arc_swap::ArcSwap;
 
 use crate::content::{Catalog, Problem};
 use crate::cooldown::{Cooldown, Verdict};
-use crate::matcher::{Matcher, Thresholds};
+use crate::matcher::{Matcher, Outcome, Thresholds};
 
 /// Shared state behind every command and message handler.
 pub struct Service {
@@ -94,8 +94,13 @@ impl Service {
         Ok(summary)
     }
 
-    /// Records a question from `user` and says whether to answer it.
-    pub fn admit(&self, user: u64, now: Instant) -> Verdict {
+    /// Records a question from `user` and says whether to answer it. An
+    /// urgent question is always answered and not counted: an emergency
+    /// must never meet a cooldown.
+    pub fn admit(&self, user: u64, outcome: Outcome, now: Instant) -> Verdict {
+        if outcome == Outcome::Urgent {
+            return Verdict::Allow;
+        }
         self.cooldown
             .lock()
             .unwrap_or_else(|e| e.into_inner())

@@ -11,7 +11,7 @@ use super::respond::{self, Reply};
 use super::{events, Context, Data, Error};
 use crate::content::Problem;
 use crate::cooldown::Verdict;
-use crate::matcher::{topic_choices, Outcome};
+use crate::matcher::topic_choices;
 use crate::reply::{self, DISCORD_MESSAGE_LIMIT};
 
 /// Discord's limit on autocomplete choices.
@@ -31,15 +31,15 @@ async fn ask(
     question: String,
 ) -> Result<(), Error> {
     let _busy = ctx.data().in_flight.enter();
+    let started = Instant::now();
     let data = ctx.data();
-    // An emergency is answered whatever the cooldown says.
-    let urgent = data.service.current().ask(&question).outcome == Outcome::Urgent;
-    let verdict = if urgent {
-        Verdict::Allow
-    } else {
-        data.service.admit(ctx.author().id.get(), Instant::now())
-    };
-    match verdict {
+    // One version of the content for the whole reply, even mid-reload.
+    let matcher = data.service.current();
+    let m = matcher.ask(&question);
+    match data
+        .service
+        .admit(ctx.author().id.get(), m.outcome, Instant::now())
+    {
         Verdict::Allow => {}
         limited => {
             // A command always gets a response, but only its author sees it.
@@ -53,7 +53,14 @@ async fn ask(
             return Ok(());
         }
     }
-    let reply = events::answer(data, &question, ctx.guild_id(), ctx.channel_id());
+    let reply = events::answer(
+        &matcher,
+        &question,
+        &m,
+        started,
+        ctx.guild_id(),
+        ctx.channel_id(),
+    );
     ctx.send(respond::to_poise(reply, false)).await?;
     Ok(())
 }

@@ -9,7 +9,7 @@ use tracing::{debug, info};
 use super::respond::{self, Reply};
 use super::{Data, Error};
 use crate::cooldown::Verdict;
-use crate::matcher::Outcome;
+use crate::matcher::{Match, Matcher, Outcome};
 
 /// Routes one gateway event.
 pub async fn handle(
@@ -57,22 +57,23 @@ async fn on_message(
         return Ok(());
     };
     let _busy = data.in_flight.enter();
+    let started = Instant::now();
     let question = strip_mentions(&msg.content, bot);
-    let outcome = data.service.current().ask(&question).outcome;
+    // One version of the content for the whole reply, even mid-reload.
+    let matcher = data.service.current();
+    let m = matcher.ask(&question);
     // Answer channels see every message: only a clear answer is worth posting
     // there, and only then does the message count as a question. An urgent
-    // reply is always sent, everywhere, whatever the cooldown says.
+    // reply is always sent, everywhere.
     if addressed == Addressed::InAnswerChannel
-        && !matches!(outcome, Outcome::Answer | Outcome::Urgent)
+        && !matches!(m.outcome, Outcome::Answer | Outcome::Urgent)
     {
         return Ok(());
     }
-    let verdict = if outcome == Outcome::Urgent {
-        Verdict::Allow
-    } else {
-        data.service.admit(msg.author.id.get(), Instant::now())
-    };
-    match verdict {
+    match data
+        .service
+        .admit(msg.author.id.get(), m.outcome, Instant::now())
+    {
         Verdict::Allow => {}
         Verdict::Notify { retry_after } => {
             let notice = respond::text(cooldown_notice(retry_after.as_secs()));
@@ -83,7 +84,14 @@ async fn on_message(
         }
         Verdict::Silent => return Ok(()),
     }
-    let reply = answer(data, &question, msg.guild_id, msg.channel_id);
+    let reply = answer(
+        &matcher,
+        &question,
+        &m,
+        started,
+        msg.guild_id,
+        msg.channel_id,
+    );
     msg.channel_id
         .send_message(ctx, respond::to_message(reply, msg))
         .await?;
@@ -120,18 +128,16 @@ async fn on_component(
     Ok(())
 }
 
-/// Matches a question and builds the reply, logging one structured line.
+/// Builds the reply to a matched question, logging one structured line.
 pub fn answer(
-    data: &Data,
+    matcher: &Matcher,
     question: &str,
+    m: &Match,
+    started: Instant,
     guild: Option<serenity::GuildId>,
     channel: serenity::ChannelId,
 ) -> Reply {
-    let started = Instant::now();
-    // One version of the content for the whole reply, even mid-reload.
-    let matcher = data.service.current();
-    let m = matcher.ask(question);
-    let reply = respond::for_match(&matcher, &m);
+    let reply = respond::for_match(matcher, m);
     let entry = m.entry.map(|i| matcher.entry(i).id.as_str()).unwrap_or("");
     info!(
         guild = guild.map(|g| g.get()),

@@ -97,8 +97,7 @@ pub fn for_topic(catalog: &Catalog, topic: &Topic) -> Reply {
     }
 }
 
-/// A plain text reply (lists, notices), with the disclaimer where the text
-/// is health information.
+/// A plain text reply (lists, notices): the text as given, no components.
 pub fn text(content: String) -> Reply {
     Reply {
         content,
