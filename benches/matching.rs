@@ -14,6 +14,11 @@ use backpain_bot::matcher::{Matcher, Thresholds};
 use backpain_bot::reply::AskRecord;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
+/// The allocator the binary uses (src/main.rs), so the figures are the
+/// bot's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Catalog sizes for the scaling benchmarks.
 const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
 

@@ -88,7 +88,7 @@ pub fn load(dir: &Path, thresholds: Thresholds) -> Result<Matcher, Vec<Problem>>
 /// name in the content folder, and `dir_label` names the folder in problems.
 pub fn load_with(
     dir_label: &str,
-    read: impl Fn(&str) -> std::io::Result<Vec<u8>>,
+    read: impl Fn(&str) -> std::io::Result<Vec<u8>> + Sync,
     thresholds: Thresholds,
 ) -> Result<Matcher, Vec<Problem>> {
     let catalog = content::parse(dir_label, read)?;

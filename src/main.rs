@@ -23,6 +23,10 @@ use backpain_bot::cooldown::Cooldown;
 use backpain_bot::discord;
 use backpain_bot::matcher::Matcher;
 use backpain_bot::reply::{self, AskRecord};
+
+/// mimalloc rather than the system allocator: see Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use backpain_bot::service::Service;
 
 /// Answers back-pain questions from a curated, source-cited FAQ.

@@ -4,9 +4,10 @@
 //! [`parse`] takes a function that reads a file by name, so tests hand it
 //! strings; [`load_dir`] is the one-line wrapper that reads from disk.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -43,15 +44,34 @@ pub fn load_dir(dir: &Path) -> Result<Catalog, Vec<Problem>> {
 /// in one pass.
 pub fn parse(
     dir_label: &str,
-    read: impl Fn(&str) -> std::io::Result<Vec<u8>>,
+    read: impl Fn(&str) -> std::io::Result<Vec<u8>> + Sync,
 ) -> Result<Catalog, Vec<Problem>> {
-    let mut loader = Loader {
-        dir_label: dir_label.trim_end_matches('/'),
+    let dir_label = dir_label.trim_end_matches('/');
+    // The sources and their articles are read on a second thread while
+    // this one reads the other files and parses entries.toml, the largest.
+    let fresh = || Loader {
+        dir_label,
         read: &read,
         problems: Vec::new(),
     };
-    let sources = loader.sources();
-    let sources_ok = loader.problems.is_empty();
+    let ((sources, sources_problems), (entries_file, entries_problems)) =
+        std::thread::scope(|scope| {
+            let sources = scope.spawn(|| {
+                let mut loader = fresh();
+                (loader.sources(), loader.problems)
+            });
+            let mut loader = fresh();
+            let entries_file = (loader.entries_file(), loader.problems);
+            match sources.join() {
+                Ok(sources) => (sources, entries_file),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        });
+    let sources_ok = sources_problems.is_empty();
+    // Problems in the order the files are checked, whichever thread found
+    // them.
+    let mut loader = fresh();
+    loader.problems = sources_problems;
     let (topics, broken_topics) = loader.topics();
     let synonyms = loader.synonyms();
     let messages = loader.messages();
@@ -59,7 +79,9 @@ pub fn parse(
     // References into a file that has problems of its own are not checked:
     // the moderator fixes that file first, and one mistake gives one report.
     let topics_ok = loader.is_clean(TOPICS);
+    loader.problems.extend(entries_problems);
     let entries = loader.entries(
+        entries_file,
         sources_ok.then_some(&sources[..]),
         &topics,
         topics_ok.then_some(&broken_topics[..]),
@@ -83,6 +105,17 @@ pub fn parse(
         // `None`.
         _ => Err(loader.problems),
     }
+}
+
+/// entries.toml read and parsed into records, before any check: the
+/// slowest step of a load, done while sources.toml is read.
+struct EntriesFile {
+    text: String,
+    records: Vec<Record<RawEntry>>,
+    /// Problems found so far (syntax, unknown keys, wrong types).
+    problems: Vec<Problem>,
+    /// Ids of entries that could not be read.
+    broken_ids: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -162,7 +195,7 @@ struct RawMessages {
 
 struct Loader<'r> {
     dir_label: &'r str,
-    read: &'r dyn Fn(&str) -> std::io::Result<Vec<u8>>,
+    read: &'r (dyn Fn(&str) -> std::io::Result<Vec<u8>> + Sync),
     problems: Vec<Problem>,
 }
 
@@ -243,7 +276,7 @@ impl Loader<'_> {
             };
             out.push(Source {
                 id: raw.id.into_inner(),
-                title: raw.title.into_inner().trim().to_owned(),
+                title: trimmed(raw.title.into_inner()),
                 file: file_name,
                 sections,
             });
@@ -268,8 +301,8 @@ impl Loader<'_> {
                 nonempty(f, "summary", &raw.summary);
                 let topic = Topic {
                     id: raw.id.into_inner(),
-                    name: raw.name.into_inner().trim().to_owned(),
-                    summary: raw.summary.into_inner().trim().to_owned(),
+                    name: trimmed(raw.name.into_inner()),
+                    summary: trimmed(raw.summary.into_inner()),
                 };
                 out.push((topic, line));
             }
@@ -331,7 +364,7 @@ impl Loader<'_> {
             let raw: RawMessages = f.table()?;
             nonempty(f, "disclaimer", &raw.disclaimer);
             Some(Messages {
-                disclaimer: raw.disclaimer.into_inner().trim().to_owned(),
+                disclaimer: trimmed(raw.disclaimer.into_inner()),
             })
         })
         .flatten()
@@ -402,25 +435,43 @@ impl Loader<'_> {
                 }
                 flags.push(RedFlag {
                     id: flag.id.into_inner(),
-                    name: flag.name.into_inner().trim().to_owned(),
+                    name: trimmed(flag.name.into_inner()),
                     rules,
                 });
             }
             Some(RedFlags {
-                message: raw.message.into_inner().trim().to_owned(),
+                message: trimmed(raw.message.into_inner()),
                 flags,
             })
         })
         .flatten()
     }
 
+    /// Reads and parses entries.toml; a file that cannot be read is a
+    /// problem recorded now, the file's own problems come with the checks.
+    fn entries_file(&mut self) -> Option<EntriesFile> {
+        let text = self.text(ENTRIES)?;
+        let label = self.label(ENTRIES);
+        let mut file = TomlFile::new(&label, &text);
+        let records = file.records("entry");
+        let problems = std::mem::take(&mut file.problems);
+        let broken_ids = std::mem::take(&mut file.broken_ids);
+        Some(EntriesFile {
+            text,
+            records,
+            problems,
+            broken_ids,
+        })
+    }
+
     fn entries(
         &mut self,
+        file: Option<EntriesFile>,
         sources: Option<&[Source]>,
         topics: &[(Topic, usize)],
         broken_topics: Option<&[String]>,
     ) -> Vec<Entry> {
-        let topic_ids: BTreeSet<&str> = topics
+        let topic_ids: HashSet<&str> = topics
             .iter()
             .map(|(t, _)| t.id.as_str())
             .chain(broken_topics.unwrap_or_default().iter().map(String::as_str))
@@ -436,114 +487,126 @@ impl Loader<'_> {
                     .map(move |x| ((s.id.as_str(), x.heading.as_str()), x))
             })
             .collect();
-        let mut used_topics: BTreeSet<String> = BTreeSet::new();
-        let entries = self
-            .with_file(ENTRIES, |f| {
-                let records: Vec<Record<RawEntry>> = f.records("entry");
-                let mut seen = Ids::default();
-                // Every phrasing (questions and alternates), folded, and the
-                // entry that owns it: the same words must not lead to two
-                // different answers.
-                let mut phrasings: BTreeMap<String, String> = BTreeMap::new();
-                let mut out = Vec::new();
-                for Record { line, value: raw } in records {
-                    let id = raw.id.get_ref().clone();
-                    seen.check(f, "entry", &raw.id);
-                    nonempty(f, "question", &raw.question);
-                    check_answer(f, &id, &raw.answer);
-                    let mut phrases = vec![&raw.question];
-                    phrases.extend(raw.alternates.iter());
-                    for phrase in phrases {
-                        let folded = fold_phrase(phrase.get_ref());
-                        if folded.is_empty() {
-                            continue;
-                        }
-                        if let Some(owner) = phrasings.insert(folded, id.clone()) {
-                            let whose = if owner == id {
-                                "this entry".to_owned()
-                            } else {
+        let mut used_topics: HashSet<&str> = HashSet::default();
+        let mut check = |f: &mut TomlFile<'_>, records: Vec<Record<RawEntry>>| {
+            let mut seen = Ids::default();
+            // Every phrasing (questions and alternates), folded, and the
+            // entry that owns it: the same words must not lead to two
+            // different answers.
+            let mut phrasings: HashMap<String, usize> = HashMap::default();
+            let mut out = Vec::new();
+            for Record { line, value: raw } in records {
+                let id = raw.id.get_ref().clone();
+                seen.check(f, "entry", &raw.id);
+                nonempty(f, "question", &raw.question);
+                check_answer(f, &id, &raw.answer);
+                let mut phrases = vec![&raw.question];
+                phrases.extend(raw.alternates.iter());
+                for phrase in phrases {
+                    let folded = fold_phrase(phrase.get_ref());
+                    if folded.is_empty() {
+                        continue;
+                    }
+                    // The owner is the entry's index in `out`, where this
+                    // entry is about to go.
+                    if let Some(owner) = phrasings.insert(folded, out.len()) {
+                        let whose = match out.get(owner) {
+                            Some(Entry { id: owner, .. }) if *owner != id => {
                                 format!("entry \"{owner}\"")
-                            };
-                            f.problem_at(
-                                phrase,
-                                format!(
-                                    "entry \"{id}\": the phrasing \"{}\" is already used by {whose}",
-                                    phrase.get_ref()
-                                ),
-                            );
-                        }
-                    }
-                    if raw.topics.get_ref().is_empty() {
-                        f.problem_at(&raw.topics, format!("entry \"{id}\" has no topics"));
-                    }
-                    for topic in raw.topics.get_ref() {
-                        if topic_ids.contains(topic.get_ref().as_str()) {
-                            used_topics.insert(topic.get_ref().clone());
-                        } else if check_topics {
-                            f.problem_at(
-                                topic,
-                                format!(
-                                    "entry \"{id}\" names unknown topic \"{}\" (see topics.toml)",
-                                    topic.get_ref()
-                                ),
-                            );
-                        }
-                    }
-                    if raw.sources.is_empty() {
+                            }
+                            _ => "this entry".to_owned(),
+                        };
                         f.problem_at(
-                            &raw.id,
-                            format!("entry \"{id}\" cites no source: add a [[entry.source]]"),
+                            phrase,
+                            format!(
+                                "entry \"{id}\": the phrasing \"{}\" is already used by {whose}",
+                                phrase.get_ref()
+                            ),
                         );
                     }
-                    if let Some(sources) = sources {
-                        let cited: Vec<&Section> = raw
-                            .sources
-                            .iter()
-                            .filter_map(|cite| check_citation(f, &id, cite, sources, &sections))
-                            .collect();
-                        if cited.len() == raw.sources.len() {
-                            check_numbers(f, &id, &raw.answer, &cited);
-                        }
+                }
+                if raw.topics.get_ref().is_empty() {
+                    f.problem_at(&raw.topics, format!("entry \"{id}\" has no topics"));
+                }
+                for topic in raw.topics.get_ref() {
+                    if let Some(&known) = topic_ids.get(topic.get_ref().as_str()) {
+                        used_topics.insert(known);
+                    } else if check_topics {
+                        f.problem_at(
+                            topic,
+                            format!(
+                                "entry \"{id}\" names unknown topic \"{}\" (see topics.toml)",
+                                topic.get_ref()
+                            ),
+                        );
                     }
-                    out.push(Entry {
-                        id,
-                        question: raw.question.into_inner().trim().to_owned(),
-                        alternates: raw
-                            .alternates
-                            .into_iter()
-                            .map(|a| a.into_inner().trim().to_owned())
-                            .collect(),
-                        answer: raw.answer.into_inner().trim().to_owned(),
-                        topics: raw
-                            .topics
-                            .into_inner()
-                            .into_iter()
-                            .map(Spanned::into_inner)
-                            .collect(),
-                        sources: raw
-                            .sources
-                            .into_iter()
-                            .map(|c| Citation {
-                                source: c.id.into_inner(),
-                                section: c.section.into_inner(),
-                                quote: c.quote.into_inner(),
-                            })
-                            .collect(),
-                        line,
-                    });
                 }
-                if out.is_empty() && f.broken_ids.is_empty() && f.problems.is_empty() {
-                    f.problem(None, "there are no [[entry]] sections");
+                if raw.sources.is_empty() {
+                    f.problem_at(
+                        &raw.id,
+                        format!("entry \"{id}\" cites no source: add a [[entry.source]]"),
+                    );
                 }
-                out
-            })
-            .unwrap_or_default();
+                if let Some(sources) = sources {
+                    let cited: Vec<&Section> = raw
+                        .sources
+                        .iter()
+                        .filter_map(|cite| check_citation(f, &id, cite, sources, &sections))
+                        .collect();
+                    if cited.len() == raw.sources.len() {
+                        check_numbers(f, &id, &raw.answer, &cited);
+                    }
+                }
+                out.push(Entry {
+                    id,
+                    question: trimmed(raw.question.into_inner()),
+                    alternates: raw
+                        .alternates
+                        .into_iter()
+                        .map(|a| trimmed(a.into_inner()))
+                        .collect(),
+                    answer: trimmed(raw.answer.into_inner()),
+                    topics: raw
+                        .topics
+                        .into_inner()
+                        .into_iter()
+                        .map(Spanned::into_inner)
+                        .collect(),
+                    sources: raw
+                        .sources
+                        .into_iter()
+                        .map(|c| Citation {
+                            source: c.id.into_inner(),
+                            section: c.section.into_inner(),
+                            quote: c.quote.into_inner(),
+                        })
+                        .collect(),
+                    line,
+                });
+            }
+            if out.is_empty() && f.broken_ids.is_empty() && f.problems.is_empty() {
+                f.problem(None, "there are no [[entry]] sections");
+            }
+            out
+        };
+        let entries = match file {
+            Some(file) => {
+                let label = self.label(ENTRIES);
+                let mut f = TomlFile::new(&label, &file.text);
+                f.problems = file.problems;
+                f.broken_ids = file.broken_ids;
+                let entries = check(&mut f, file.records);
+                self.problems.append(&mut f.problems);
+                entries
+            }
+            None => Vec::new(),
+        };
         // A topic with no entries is only worth reporting once every entry
         // in entries.toml could be read: a broken entry may be its only one.
         let entries_label = self.label(ENTRIES);
         if !entries.is_empty() && !self.problems.iter().any(|p| p.file == entries_label) {
             for (topic, line) in topics {
-                if !used_topics.contains(&topic.id) {
+                if !used_topics.contains(topic.id.as_str()) {
                     self.problems.push(Problem {
                         file: self.label(TOPICS),
                         line: Some(*line),
@@ -596,11 +659,11 @@ fn split_sections(
             }
         }
     }
-    let mut seen = BTreeSet::new();
+    let mut seen = HashSet::default();
     let mut sections = Vec::new();
     for (i, raw) in raws.iter().enumerate() {
         let Some(&start) = starts.get(i) else { break };
-        if !seen.insert(raw.heading.get_ref().clone()) {
+        if !seen.insert(raw.heading.get_ref().as_str()) {
             f.problem_at(
                 &raw.heading,
                 format!("section \"{}\" is listed twice", raw.heading.get_ref()),
@@ -730,12 +793,31 @@ fn numbers_in(text: &str) -> impl Iterator<Item = &str> {
 /// Lowercases a phrase and keeps only its letters and digits, one space
 /// between words: two phrasings that fold alike are the same phrasing.
 pub(crate) fn fold_phrase(phrase: &str) -> String {
-    phrase
+    let mut out = String::with_capacity(phrase.len());
+    for word in phrase
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join(" ")
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if word.is_ascii() {
+            out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            out.push_str(&word.to_lowercase());
+        }
+    }
+    out
+}
+
+/// A string without its surrounding whitespace, copied only when it has
+/// some (it rarely does).
+fn trimmed(text: String) -> String {
+    if text.trim().len() == text.len() {
+        text
+    } else {
+        text.trim().to_owned()
+    }
 }
 
 fn nonempty(f: &mut TomlFile<'_>, key: &str, value: &Spanned<String>) {
@@ -747,7 +829,7 @@ fn nonempty(f: &mut TomlFile<'_>, key: &str, value: &Spanned<String>) {
 /// Checks that ids are well formed and unique within a file.
 #[derive(Default)]
 struct Ids {
-    seen: BTreeMap<String, usize>,
+    seen: HashMap<String, usize>,
 }
 
 impl Ids {

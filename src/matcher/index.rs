@@ -8,12 +8,12 @@
 //! cost of a question grows with the entries it could match, not with the
 //! catalog. Built once per catalog, outside any lock, never mutated after.
 
-use std::collections::BTreeSet;
+use std::hash::{Hash, Hasher};
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 
 use super::normalize::{Normalizer, Word};
-use crate::content::Catalog;
+use crate::content::{Catalog, Entry, SynonymGroup, Topic};
 
 /// Words shorter than this are never typo-corrected: one edit turns a short
 /// word into a different real word too easily ("bad" → "back").
@@ -49,6 +49,11 @@ const ANSWER_FACTOR: f64 = 0.5;
 /// the correction is a guess, so it should not be as convincing.
 pub(crate) const TYPO_DISCOUNT: f64 = 0.85;
 
+/// From this many entries the index build reads the catalog in two halves
+/// on two threads: below it a thread costs more than it saves, and the
+/// shipped content (tens of entries) builds in a few milliseconds anyway.
+const PARALLEL_MIN_ENTRIES: usize = 2_000;
+
 /// One token of a question, ready for scoring.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct QueryToken {
@@ -65,6 +70,482 @@ pub(crate) struct QueryToken {
 
 /// A synonym phrase as stems, and the canonical tokens it becomes.
 type SynonymPhrase = (Vec<String>, Vec<String>);
+
+/// Synonym phrases by their first stem, longest first.
+type Synonyms = HashMap<String, Vec<SynonymPhrase>>;
+
+/// Synonym phrases as stem sequences, by their first stem, longest first,
+/// with the canonical tokens each becomes (the stems of its group's first
+/// word or phrase: "backache" becomes "back" and "pain").
+fn synonym_table(normalizer: &Normalizer, groups: &[SynonymGroup]) -> Synonyms {
+    let mut synonyms = Synonyms::default();
+    for group in groups {
+        let Some(first) = group.words.first() else {
+            continue;
+        };
+        let canonical: Vec<String> = normalizer
+            .words(first)
+            .into_iter()
+            .filter(|w| !w.stop)
+            .map(|w| w.stem)
+            .collect();
+        if canonical.is_empty() {
+            continue;
+        }
+        for word in &group.words {
+            let phrase = stems(normalizer, word);
+            if let Some(head) = phrase.first() {
+                synonyms
+                    .entry(head.clone())
+                    .or_default()
+                    .push((phrase, canonical.clone()));
+            }
+        }
+    }
+    // Longest phrases first, so "health plan" wins over "plan".
+    for phrases in synonyms.values_mut() {
+        phrases.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+    }
+    synonyms
+}
+
+/// Content text to tokens with the word positions each came from: synonyms
+/// applied, stop words dropped. Tokens borrow from the words or the table.
+fn tokens_with_origin<'a>(
+    synonyms: &'a Synonyms,
+    words: &[&'a Word],
+) -> Vec<(&'a str, std::ops::Range<usize>)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    'words: while i < words.len() {
+        if let Some(phrases) = synonyms.get(&words[i].stem) {
+            for (phrase, canonical) in phrases {
+                let end = i + phrase.len();
+                if end <= words.len() && words[i..end].iter().zip(phrase).all(|(w, p)| &w.stem == p)
+                {
+                    for token in canonical {
+                        out.push((token.as_str(), i..end));
+                    }
+                    i = end;
+                    continue 'words;
+                }
+            }
+        }
+        if !words[i].stop {
+            out.push((words[i].stem.as_str(), i..i + 1));
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Build-time word table: each distinct folded word once, with its stem
+/// and token, so a catalog's millions of words are stemmed and looked up
+/// only as often as it has distinct words.
+struct Lexicon<'s> {
+    normalizer: &'s Normalizer,
+    synonyms: &'s Synonyms,
+    ids: HashMap<String, u32>,
+    words: Vec<Word>,
+    /// Per word, its token when the word stands alone: the provisional id
+    /// of its stem, [`Lexicon::STOP`] for a stop word, or
+    /// [`Lexicon::PHRASE`] when a synonym phrase may start with it. Most
+    /// words stand alone, so most texts need no synonym lookups at all.
+    alone: Vec<u32>,
+    /// Provisional token ids: every word's stem and every synonym's
+    /// canonical tokens, interned up front so reading tokens never adds one.
+    tokens: HashMap<String, u32>,
+    names: Vec<String>,
+    /// Reused between texts.
+    buffer: Vec<u32>,
+}
+
+impl<'s> Lexicon<'s> {
+    /// A stop word: no token.
+    const STOP: u32 = u32::MAX;
+    /// A word a synonym phrase starts with: its tokens depend on what
+    /// follows.
+    const PHRASE: u32 = u32::MAX - 1;
+
+    fn new(normalizer: &'s Normalizer, synonyms: &'s Synonyms) -> Self {
+        let mut lexicon = Lexicon {
+            normalizer,
+            synonyms,
+            ids: HashMap::default(),
+            words: Vec::new(),
+            alone: Vec::new(),
+            tokens: HashMap::default(),
+            names: Vec::new(),
+            buffer: Vec::new(),
+        };
+        for (_, canonical) in synonyms.values().flatten() {
+            for token in canonical {
+                lexicon.intern(token);
+            }
+        }
+        lexicon
+    }
+
+    fn intern(&mut self, token: &str) -> u32 {
+        if let Some(&id) = self.tokens.get(token) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.tokens.insert(token.to_owned(), id);
+        self.names.push(token.to_owned());
+        id
+    }
+
+    /// Reads a text into [`Lexicon::buffer`] as word ids, adding words not
+    /// seen before.
+    fn read(&mut self, text: &str) {
+        let Lexicon {
+            normalizer,
+            ids,
+            words,
+            buffer,
+            ..
+        } = self;
+        buffer.clear();
+        normalizer.each_word(text, |w| {
+            let id = match ids.get(w) {
+                Some(&id) => id,
+                None => {
+                    let id = words.len() as u32;
+                    words.push(normalizer.word(w));
+                    ids.insert(w.to_owned(), id);
+                    id
+                }
+            };
+            buffer.push(id);
+        });
+        for i in self.alone.len()..self.words.len() {
+            let word = &self.words[i];
+            let token = if self.synonyms.contains_key(&word.stem) {
+                // Its stem may still stand alone when no phrase follows.
+                let stem = word.stem.clone();
+                self.intern(&stem);
+                Self::PHRASE
+            } else if word.stop {
+                Self::STOP
+            } else {
+                let stem = word.stem.clone();
+                self.intern(&stem)
+            };
+            self.alone.push(token);
+        }
+    }
+
+    /// The tokens of the text last read, as provisional ids, appended to
+    /// `out`.
+    fn tokens(&self, out: &mut Vec<u32>) {
+        let alone = |w: &u32| self.alone[*w as usize];
+        if self.buffer.iter().all(|w| alone(w) != Self::PHRASE) {
+            out.extend(self.buffer.iter().map(alone).filter(|&t| t != Self::STOP));
+            return;
+        }
+        let words: Vec<&Word> = self
+            .buffer
+            .iter()
+            .map(|&w| &self.words[w as usize])
+            .collect();
+        for (token, _) in tokens_with_origin(self.synonyms, &words) {
+            // Every word's stem and every canonical token is interned.
+            out.extend(self.tokens.get(token));
+        }
+    }
+
+    /// The words of the text last read, joined by spaces (see [`fold`]).
+    fn fold(&self) -> String {
+        let mut out = String::new();
+        for (i, &w) in self.buffer.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(&self.words[w as usize].text);
+        }
+        out
+    }
+
+    /// Marks the non-stop words of the text last read as vocabulary.
+    fn note(&self, vocabulary: &mut Vec<bool>) {
+        vocabulary.resize(self.words.len(), false);
+        for &w in &self.buffer {
+            vocabulary[w as usize] |= !self.words[w as usize].stop;
+        }
+    }
+}
+
+/// What reading a run of entries gives, with token ids provisional to its
+/// lexicon.
+struct Reading<'s> {
+    lexicon: Lexicon<'s>,
+    /// The words of how entries are asked and answered, stop words aside:
+    /// what typo correction aims at. Unsorted, with repeats.
+    vocabulary: Vec<String>,
+    /// The tokens of every topic name.
+    anchors: Vec<u32>,
+    /// Per entry: the tokens of how people ask it (phrasings and topic
+    /// names), sorted.
+    asked: Vec<Vec<u32>>,
+    /// Per entry: the tokens only its answer has, sorted.
+    answered: Vec<Vec<u32>>,
+    /// Per entry: each phrasing's tokens, sorted, and its folded form.
+    phrasings: Vec<Vec<(Vec<u32>, String)>>,
+}
+
+impl<'s> Reading<'s> {
+    fn of(
+        normalizer: &'s Normalizer,
+        synonyms: &'s Synonyms,
+        topics: &[Topic],
+        entries: &[Entry],
+    ) -> Reading<'s> {
+        let mut lexicon = Lexicon::new(normalizer, synonyms);
+        let mut in_vocabulary: Vec<bool> = Vec::new();
+        let mut topic_tokens: HashMap<&str, (Vec<u32>, &str, bool)> = HashMap::default();
+        let mut anchors: Vec<u32> = Vec::new();
+        for topic in topics {
+            lexicon.read(&topic.name);
+            let mut tokens = Vec::new();
+            lexicon.tokens(&mut tokens);
+            anchors.extend_from_slice(&tokens);
+            topic_tokens.insert(topic.id.as_str(), (tokens, topic.name.as_str(), false));
+        }
+        let mut asked: Vec<Vec<u32>> = Vec::with_capacity(entries.len());
+        let mut answered: Vec<Vec<u32>> = Vec::with_capacity(entries.len());
+        let mut phrasings: Vec<Vec<(Vec<u32>, String)>> = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let mut own = Vec::with_capacity(1 + entry.alternates.len());
+            let mut bag = Vec::new();
+            for phrase in std::iter::once(&entry.question).chain(&entry.alternates) {
+                lexicon.read(phrase);
+                lexicon.note(&mut in_vocabulary);
+                let mut ids = Vec::with_capacity(lexicon.buffer.len());
+                lexicon.tokens(&mut ids);
+                ids.sort_unstable();
+                ids.dedup();
+                bag.extend_from_slice(&ids);
+                own.push((ids, lexicon.fold()));
+            }
+            for topic in &entry.topics {
+                let Some((tokens, name, noted)) = topic_tokens.get_mut(topic.as_str()) else {
+                    continue;
+                };
+                bag.extend_from_slice(tokens);
+                if !*noted {
+                    // The topic name's words, once, as the entries that
+                    // use the topic see them.
+                    *noted = true;
+                    lexicon.read(name);
+                    lexicon.note(&mut in_vocabulary);
+                }
+            }
+            bag.sort_unstable();
+            bag.dedup();
+            lexicon.read(&entry.answer);
+            lexicon.note(&mut in_vocabulary);
+            let mut answer_only = Vec::with_capacity(lexicon.buffer.len());
+            lexicon.tokens(&mut answer_only);
+            answer_only.retain(|t| bag.binary_search(t).is_err());
+            answer_only.sort_unstable();
+            answer_only.dedup();
+            asked.push(bag);
+            answered.push(answer_only);
+            phrasings.push(own);
+        }
+        in_vocabulary.resize(lexicon.words.len(), false);
+        let vocabulary = lexicon
+            .words
+            .iter()
+            .zip(&in_vocabulary)
+            .filter(|&(_, &keep)| keep)
+            .map(|(w, _)| w.text.clone())
+            .collect();
+        Reading {
+            lexicon,
+            vocabulary,
+            anchors,
+            asked,
+            answered,
+            phrasings,
+        }
+    }
+
+    /// Appends the entries `later` read, which come after this reading's,
+    /// mapping its token ids into this lexicon. Anchors are the same in
+    /// both (every topic name), so `later`'s are dropped.
+    fn merge(&mut self, later: Reading<'_>) {
+        let map: Vec<u32> = later
+            .lexicon
+            .names
+            .iter()
+            .map(|name| self.lexicon.intern(name))
+            .collect();
+        let remap = |ids: &mut Vec<u32>| {
+            for id in ids.iter_mut() {
+                *id = map[*id as usize];
+            }
+            ids.sort_unstable();
+        };
+        for mut bag in later.asked {
+            remap(&mut bag);
+            self.asked.push(bag);
+        }
+        for mut answer_only in later.answered {
+            remap(&mut answer_only);
+            self.answered.push(answer_only);
+        }
+        for mut own in later.phrasings {
+            for (ids, _) in &mut own {
+                remap(ids);
+            }
+            self.phrasings.push(own);
+        }
+        self.vocabulary.extend(later.vocabulary);
+    }
+}
+
+/// The per-token and per-entry tables of an index, with final token ids.
+struct Tables {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+    weights: Vec<f64>,
+    coverage: Vec<f64>,
+    unknown_idf: f64,
+    entries: Vec<EntryIndex>,
+    postings: Vec<Vec<u32>>,
+}
+
+impl Tables {
+    /// From provisional token ids (`provisional` names them) per entry:
+    /// `anchors` are the topic-name tokens, `asked`, `answered` and
+    /// `phrasings` as in [`Reading`].
+    fn new(
+        provisional: &[String],
+        anchors: &[u32],
+        asked: Vec<Vec<u32>>,
+        answered: Vec<Vec<u32>>,
+        phrasings: Vec<Vec<(Vec<u32>, String)>>,
+    ) -> Tables {
+        // IDF over how entries are asked, BM25 style: a token in every
+        // entry's phrasings weighs almost nothing, one in a single entry's
+        // weighs most. Answers are left out: they repeat "acupressure" and
+        // "back pain" in nearly every entry, which says nothing about which
+        // entry a question is after.
+        let n = asked.len() as f64;
+        let mut df = vec![0usize; provisional.len()];
+        for &t in asked.iter().flatten() {
+            df[t as usize] += 1;
+        }
+        let mut is_anchor = vec![false; provisional.len()];
+        for &t in anchors {
+            is_anchor[t as usize] = true;
+        }
+        let idf = |df: f64| (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+
+        // Final ids in order of first use, each entry's new tokens in
+        // alphabetical order: only tokens some entry holds get one, so a
+        // word the content never uses keeps the unknown-word weight.
+        let mut final_id = vec![u32::MAX; provisional.len()];
+        let mut ids: HashMap<String, u32> = HashMap::default();
+        let mut names: Vec<String> = Vec::new();
+        let mut weights: Vec<f64> = Vec::new();
+        let mut coverage: Vec<f64> = Vec::new();
+        let mut fresh: Vec<u32> = Vec::new();
+        for group in asked.iter().zip(&answered).flat_map(|(a, b)| [a, b]) {
+            fresh.clear();
+            fresh.extend(group.iter().filter(|&&t| final_id[t as usize] == u32::MAX));
+            fresh.sort_unstable_by_key(|&t| &provisional[t as usize]);
+            for &t in &fresh {
+                let id = names.len() as u32;
+                final_id[t as usize] = id;
+                let name = provisional[t as usize].clone();
+                let weight = idf(df[t as usize] as f64);
+                ids.insert(name.clone(), id);
+                names.push(name);
+                weights.push(weight);
+                coverage.push(if is_anchor[t as usize] {
+                    weight.max(ANCHOR_WEIGHT)
+                } else {
+                    weight
+                });
+            }
+        }
+
+        let mut postings: Vec<Vec<u32>> = vec![Vec::new(); names.len()];
+        let mut entries = Vec::with_capacity(asked.len());
+        for (e, ((bag, answer_only), own)) in asked.iter().zip(&answered).zip(phrasings).enumerate()
+        {
+            let mut entry = EntryIndex::default();
+            entry
+                .bag
+                .extend(bag.iter().map(|&t| (final_id[t as usize], 1.0)));
+            entry.bag.extend(
+                answer_only
+                    .iter()
+                    .map(|&t| (final_id[t as usize], ANSWER_FACTOR)),
+            );
+            entry.bag.sort_by_key(|&(id, _)| id);
+            for &(id, _) in &entry.bag {
+                postings[id as usize].push(e as u32);
+            }
+            for (tokens, folded) in own {
+                let mut ids: Vec<u32> = tokens.iter().map(|&t| final_id[t as usize]).collect();
+                ids.sort_unstable();
+                let total = ids.iter().map(|&id| coverage[id as usize]).sum();
+                entry.phrasings.push(Phrasing {
+                    tokens: ids,
+                    total,
+                    folded,
+                });
+            }
+            entries.push(entry);
+        }
+
+        Tables {
+            ids,
+            names,
+            weights,
+            coverage,
+            unknown_idf: UNKNOWN_BOOST * idf(0.0),
+            entries,
+            postings,
+        }
+    }
+}
+
+/// Each vocabulary word (from [`MIN_TYPO_LEN`] letters), and each of its
+/// one-letter deletions, as a [`variant_key`] beside the word's index,
+/// sorted by key.
+fn deletion_index(vocabulary: &[String]) -> Vec<(u64, u32)> {
+    let mut deletions: Vec<(u64, u32)> = Vec::new();
+    let mut buffer = String::new();
+    for (i, word) in vocabulary.iter().enumerate() {
+        if word.chars().count() < MIN_TYPO_LEN {
+            continue;
+        }
+        deletions.push((variant_key(word), i as u32));
+        for (at, c) in word.char_indices() {
+            buffer.clear();
+            buffer.push_str(&word[..at]);
+            buffer.push_str(&word[at + c.len_utf8()..]);
+            deletions.push((variant_key(&buffer), i as u32));
+        }
+    }
+    deletions.sort_unstable();
+    deletions.dedup();
+    deletions
+}
+
+/// The key a word or deletion variant is filed under in the deletion
+/// index: a 64-bit hash, so equal strings meet and different ones almost
+/// never do (a stray candidate would still have to pass [`closest`]).
+fn variant_key(variant: &str) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    variant.hash(&mut hasher);
+    hasher.finish()
+}
 
 /// One phrasing (a question or an alternate) of an entry.
 #[derive(Debug, Clone)]
@@ -106,10 +587,11 @@ pub(crate) struct Index {
     synonyms: HashMap<String, Vec<SynonymPhrase>>,
     /// Every folded word the content uses, sorted, for typo correction.
     vocabulary: Vec<String>,
-    known: HashSet<String>,
-    /// Each vocabulary word, and each of its one-letter deletions, to the
-    /// words it comes from: a misspelling and its word meet here.
-    deletions: HashMap<String, Vec<u32>>,
+    /// Each vocabulary word, and each of its one-letter deletions, as a
+    /// [`variant_key`] beside the word it comes from, sorted by key: a
+    /// misspelling and its word meet here. Keys rather than strings keep
+    /// the build to one allocation for the whole table.
+    deletions: Vec<(u64, u32)>,
     /// Token strings to ids, and back.
     ids: HashMap<String, u32>,
     pub names: Vec<String>,
@@ -127,183 +609,73 @@ pub(crate) struct Index {
 impl Index {
     pub fn build(catalog: &Catalog) -> Index {
         let normalizer = Normalizer::default();
-        let mut synonyms: HashMap<String, Vec<SynonymPhrase>> = HashMap::default();
-        for group in &catalog.synonyms {
-            let Some(first) = group.words.first() else {
-                continue;
-            };
-            let canonical: Vec<String> = normalizer
-                .words(first)
-                .into_iter()
-                .filter(|w| !w.stop)
-                .map(|w| w.stem)
-                .collect();
-            if canonical.is_empty() {
-                continue;
-            }
-            for word in &group.words {
-                let phrase = stems(&normalizer, word);
-                if let Some(head) = phrase.first() {
-                    synonyms
-                        .entry(head.clone())
-                        .or_default()
-                        .push((phrase, canonical.clone()));
+        let synonyms = synonym_table(&normalizer, &catalog.synonyms);
+
+        // Entries are read in two halves on two threads when the catalog is
+        // large enough to gain from it; the second half's token ids are
+        // then mapped into the first's.
+        let parallel = catalog.entries.len() >= PARALLEL_MIN_ENTRIES
+            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+        let half = if parallel {
+            catalog.entries.len() / 2
+        } else {
+            catalog.entries.len()
+        };
+        let (first, second) = catalog.entries.split_at(half);
+        let read = |entries| Reading::of(&normalizer, &synonyms, &catalog.topics, entries);
+        let (mut reading, rest) = if second.is_empty() {
+            (read(first), None)
+        } else {
+            std::thread::scope(|scope| {
+                let other = scope.spawn(|| read(second));
+                let reading = read(first);
+                match other.join() {
+                    Ok(rest) => (reading, Some(rest)),
+                    Err(panic) => std::panic::resume_unwind(panic),
                 }
-            }
+            })
+        };
+        if let Some(rest) = rest {
+            reading.merge(rest);
         }
-        // Longest phrases first, so "health plan" wins over "plan".
-        for phrases in synonyms.values_mut() {
-            phrases.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        let Reading {
+            lexicon,
+            mut vocabulary,
+            anchors,
+            asked,
+            answered,
+            phrasings,
+        } = reading;
+        // Every synonym is vocabulary, stop words included.
+        for word in catalog.synonyms.iter().flat_map(|g| &g.words) {
+            normalizer.each_word(word, |w| vocabulary.push(w.to_owned()));
         }
 
-        let mut index = Index {
+        vocabulary.sort_unstable();
+        vocabulary.dedup();
+        // The deletion index needs only the vocabulary: built on a second
+        // thread while this one weighs tokens and files postings.
+        let (tables, deletions) = std::thread::scope(|scope| {
+            let deletions = scope.spawn(|| deletion_index(&vocabulary));
+            let tables = Tables::new(&lexicon.names, &anchors, asked, answered, phrasings);
+            match deletions.join() {
+                Ok(deletions) => (tables, deletions),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        });
+        Index {
             normalizer,
             synonyms,
-            vocabulary: Vec::new(),
-            known: HashSet::default(),
-            deletions: HashMap::default(),
-            ids: HashMap::default(),
-            names: Vec::new(),
-            weights: Vec::new(),
-            coverage: Vec::new(),
-            unknown_idf: 0.0,
-            entries: Vec::new(),
-            postings: Vec::new(),
-        };
-
-        let mut anchors: HashSet<String> = HashSet::default();
-        for topic in &catalog.topics {
-            let words = index.normalizer.words(&topic.name);
-            anchors.extend(index.tokens_of(&words));
+            vocabulary,
+            deletions,
+            ids: tables.ids,
+            names: tables.names,
+            weights: tables.weights,
+            coverage: tables.coverage,
+            unknown_idf: tables.unknown_idf,
+            entries: tables.entries,
+            postings: tables.postings,
         }
-        let mut vocabulary: HashSet<String> = HashSet::default();
-        let note = |vocabulary: &mut HashSet<String>, words: &[Word]| {
-            for w in words.iter().filter(|w| !w.stop) {
-                if !vocabulary.contains(&w.text) {
-                    vocabulary.insert(w.text.clone());
-                }
-            }
-        };
-        // Per entry: tokens of how people ask (phrasings and topic names),
-        // tokens found only in the answer, and the phrasings themselves.
-        let mut asked: Vec<BTreeSet<String>> = Vec::new();
-        let mut answered: Vec<BTreeSet<String>> = Vec::new();
-        let mut phrasings: Vec<Vec<(BTreeSet<String>, String)>> = Vec::new();
-        let topic_names: HashMap<&str, &str> = catalog
-            .topics
-            .iter()
-            .map(|t| (t.id.as_str(), t.name.as_str()))
-            .collect();
-        for entry in &catalog.entries {
-            let mut bag = BTreeSet::new();
-            let mut own = Vec::new();
-            for phrase in std::iter::once(&entry.question).chain(&entry.alternates) {
-                let words = index.normalizer.words(phrase);
-                note(&mut vocabulary, &words);
-                let tokens: BTreeSet<String> = index.tokens_of(&words).into_iter().collect();
-                bag.extend(tokens.iter().cloned());
-                own.push((tokens, fold(&words)));
-            }
-            for name in entry
-                .topics
-                .iter()
-                .filter_map(|t| topic_names.get(t.as_str()))
-            {
-                let words = index.normalizer.words(name);
-                note(&mut vocabulary, &words);
-                bag.extend(index.tokens_of(&words));
-            }
-            let words = index.normalizer.words(&entry.answer);
-            note(&mut vocabulary, &words);
-            let answer_only = index
-                .tokens_of(&words)
-                .into_iter()
-                .filter(|t| !bag.contains(t))
-                .collect();
-            asked.push(bag);
-            answered.push(answer_only);
-            phrasings.push(own);
-        }
-        for group in &catalog.synonyms {
-            for word in &group.words {
-                let words = index.normalizer.words(word);
-                vocabulary.extend(words.into_iter().map(|w| w.text));
-            }
-        }
-        let mut vocabulary: Vec<String> = vocabulary.into_iter().collect();
-        vocabulary.sort_unstable();
-
-        // IDF over how entries are asked, BM25 style: a token in every
-        // entry's phrasings weighs almost nothing, one in a single entry's
-        // weighs most. Answers are left out: they repeat "acupressure" and
-        // "back pain" in nearly every entry, which says nothing about which
-        // entry a question is after.
-        let n = asked.len() as f64;
-        let mut df: HashMap<&str, usize> = HashMap::default();
-        for bag in &asked {
-            for token in bag {
-                *df.entry(token).or_default() += 1;
-            }
-        }
-        let idf = |df: f64| (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-        index.unknown_idf = UNKNOWN_BOOST * idf(0.0);
-        let intern = |index: &mut Index, token: &str| -> u32 {
-            if let Some(&id) = index.ids.get(token) {
-                return id;
-            }
-            let id = index.names.len() as u32;
-            let weight = idf(df.get(token).copied().unwrap_or(0) as f64);
-            index.ids.insert(token.to_owned(), id);
-            index.names.push(token.to_owned());
-            index.weights.push(weight);
-            index.coverage.push(if anchors.contains(token) {
-                weight.max(ANCHOR_WEIGHT)
-            } else {
-                weight
-            });
-            index.postings.push(Vec::new());
-            id
-        };
-
-        for (e, ((bag, answer_only), own)) in asked.iter().zip(&answered).zip(phrasings).enumerate()
-        {
-            let mut entry = EntryIndex::default();
-            for token in bag {
-                let id = intern(&mut index, token);
-                entry.bag.push((id, 1.0));
-            }
-            for token in answer_only {
-                let id = intern(&mut index, token);
-                entry.bag.push((id, ANSWER_FACTOR));
-            }
-            entry.bag.sort_by_key(|&(id, _)| id);
-            for &(id, _) in &entry.bag {
-                index.postings[id as usize].push(e as u32);
-            }
-            for (tokens, folded) in own {
-                let mut ids: Vec<u32> = tokens.iter().map(|t| intern(&mut index, t)).collect();
-                ids.sort_unstable();
-                let total = ids.iter().map(|&id| index.coverage[id as usize]).sum();
-                entry.phrasings.push(Phrasing {
-                    tokens: ids,
-                    total,
-                    folded,
-                });
-            }
-            index.entries.push(entry);
-        }
-
-        for (i, word) in vocabulary.iter().enumerate() {
-            if word.chars().count() < MIN_TYPO_LEN {
-                continue;
-            }
-            for variant in std::iter::once(word.clone()).chain(deletions_of(word)) {
-                index.deletions.entry(variant).or_default().push(i as u32);
-            }
-        }
-        index.known = vocabulary.iter().cloned().collect();
-        index.vocabulary = vocabulary;
-        index
     }
 
     /// A token's IDF weight, by id.
@@ -339,7 +711,8 @@ impl Index {
             }
         }
         let mut out: Vec<QueryToken> = Vec::new();
-        for (token, from) in self.tokens_with_origin(&words) {
+        let words: Vec<&Word> = words.iter().collect();
+        for (token, from) in tokens_with_origin(&self.synonyms, &words) {
             if out.iter().any(|q| q.token == token) {
                 continue;
             }
@@ -348,10 +721,10 @@ impl Index {
             } else {
                 1.0
             };
-            let id = self.ids.get(&token).copied();
+            let id = self.ids.get(token).copied();
             let weight = id.map_or(self.unknown_idf, |id| self.weight(id));
             out.push(QueryToken {
-                token,
+                token: token.to_owned(),
                 id,
                 weight,
                 discount,
@@ -374,7 +747,7 @@ impl Index {
         let len = word.text.chars().count();
         if word.stop
             || len < MIN_TYPO_LEN
-            || self.known.contains(&word.text)
+            || self.knows(&word.text)
             || !word.text.chars().all(char::is_alphabetic)
         {
             return None;
@@ -386,12 +759,15 @@ impl Index {
             let second: Vec<String> = variants[1..].iter().flat_map(|v| deletions_of(v)).collect();
             variants.extend(second);
         }
-        let mut candidates: Vec<u32> = variants
-            .iter()
-            .filter_map(|v| self.deletions.get(v))
-            .flatten()
-            .copied()
-            .collect();
+        let mut candidates: Vec<u32> = Vec::new();
+        for variant in &variants {
+            let key = variant_key(variant);
+            let from = self.deletions.partition_point(|&(k, _)| k < key);
+            let filed = self.deletions[from..]
+                .iter()
+                .take_while(|&&(k, _)| k == key);
+            candidates.extend(filed.map(|&(_, w)| w));
+        }
         candidates.sort_unstable();
         candidates.dedup();
         let candidates = candidates
@@ -400,39 +776,11 @@ impl Index {
         closest(&word.text, candidates)
     }
 
-    /// Content text to tokens: synonyms applied, stop words dropped.
-    fn tokens_of(&self, words: &[Word]) -> Vec<String> {
-        self.tokens_with_origin(words)
-            .into_iter()
-            .map(|(t, _)| t)
-            .collect()
-    }
-
-    /// Tokens with the word positions each came from.
-    fn tokens_with_origin(&self, words: &[Word]) -> Vec<(String, std::ops::Range<usize>)> {
-        let mut out = Vec::new();
-        let mut i = 0;
-        'words: while i < words.len() {
-            if let Some(phrases) = self.synonyms.get(&words[i].stem) {
-                for (phrase, canonical) in phrases {
-                    let end = i + phrase.len();
-                    if end <= words.len()
-                        && words[i..end].iter().zip(phrase).all(|(w, p)| &w.stem == p)
-                    {
-                        for token in canonical {
-                            out.push((token.clone(), i..end));
-                        }
-                        i = end;
-                        continue 'words;
-                    }
-                }
-            }
-            if !words[i].stop {
-                out.push((words[i].stem.clone(), i..i + 1));
-            }
-            i += 1;
-        }
-        out
+    /// Whether the content uses this folded word.
+    fn knows(&self, word: &str) -> bool {
+        self.vocabulary
+            .binary_search_by(|w| w.as_str().cmp(word))
+            .is_ok()
     }
 }
 
@@ -529,7 +877,7 @@ mod tests {
                 let Some(w) = index.normalizer.words(&typo).into_iter().next() else {
                     continue;
                 };
-                if index.known.contains(&w.text) || w.stop {
+                if index.knows(&w.text) || w.stop {
                     continue;
                 }
                 assert_eq!(index.correct(&w), scan(&w), "typo {typo:?} of {word:?}");

@@ -13,7 +13,7 @@ mod index;
 mod normalize;
 mod triage;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 pub use normalize::{Normalizer, Word};
 
@@ -216,7 +216,7 @@ impl Matcher {
     /// words: a question worded like either can only get a "did you mean".
     /// `entries_label` names `entries.toml` in the problems.
     pub fn problems(&self, entries_label: &str) -> Vec<Problem> {
-        let mut owner: HashMap<&[u32], (usize, &index::Phrasing)> = HashMap::new();
+        let mut owner: FxHashMap<&[u32], (usize, &index::Phrasing)> = FxHashMap::default();
         let mut out = Vec::new();
         for (e, entry_index) in self.index.entries.iter().enumerate() {
             for phrasing in &entry_index.phrasings {

@@ -38,19 +38,29 @@ impl Normalizer {
     /// marked) so that phrases such as "on my own" can still be recognised.
     pub fn words(&self, text: &str) -> Vec<Word> {
         let mut out = Vec::new();
-        for raw in fold(text).split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
-            for word in expand(raw) {
-                let stem = self.stem(&word);
-                // "explained" is as empty as "explain".
-                let stop = is_stop_word(&word) || is_stop_word(&stem);
-                out.push(Word {
-                    text: word,
-                    stem,
-                    stop,
-                });
-            }
-        }
+        self.each_word(text, |word| out.push(self.word(word)));
         out
+    }
+
+    /// Calls `f` with each folded word of `text` in order, unstemmed: what
+    /// [`Normalizer::words`] is made of, for callers that stem each distinct
+    /// word once (the index build reads millions of words, few distinct).
+    pub fn each_word(&self, text: &str, mut f: impl FnMut(&str)) {
+        for raw in fold(text).split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
+            expand(raw, &mut f);
+        }
+    }
+
+    /// One folded word with its stem and whether it is a stop word.
+    pub fn word(&self, word: &str) -> Word {
+        let stem = self.stem(word);
+        // "explained" is as empty as "explain".
+        let stop = is_stop_word(word) || is_stop_word(&stem);
+        Word {
+            text: word.to_owned(),
+            stem,
+            stop,
+        }
     }
 
     /// The stem of one folded word.
@@ -62,6 +72,15 @@ impl Normalizer {
 /// Case, accents and compatibility forms folded away; every apostrophe-like
 /// mark made a plain apostrophe.
 fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        // What the general path does to ASCII, without decomposing: ASCII
+        // has no compatibility forms or combining marks.
+        let mut out = text.to_ascii_lowercase();
+        if out.contains('`') {
+            out = out.replace('`', "'");
+        }
+        return out;
+    }
     text.nfkd()
         .filter(|c| !is_combining_mark(*c))
         .map(|c| match c {
@@ -72,66 +91,87 @@ fn fold(text: &str) -> String {
         .collect()
 }
 
-/// Expands one raw token (which may hold apostrophes) into words:
-/// `can't` → `can not`, `what's` → `what is`, `back's` → `back`.
-fn expand(raw: &str) -> Vec<String> {
+/// Expands one raw token (which may hold apostrophes) into words, passed to
+/// `emit`: `can't` → `can not`, `what's` → `what is`, `back's` → `back`.
+fn expand(raw: &str, emit: &mut impl FnMut(&str)) {
     let raw = raw.trim_matches('\'');
     if raw.is_empty() {
-        return Vec::new();
+        return;
     }
-    if let Some(&(_, full)) = CONTRACTIONS.iter().find(|(short, _)| *short == raw) {
-        return full.split(' ').map(str::to_owned).collect();
+    if let Some(full) = contraction(raw) {
+        full.split(' ').for_each(emit);
+        return;
     }
     let Some((head, tail)) = raw.split_once('\'') else {
-        return vec![raw.to_owned()];
+        emit(raw);
+        return;
     };
-    let head = head.to_owned();
-    match tail {
+    let second = match tail {
         "t" if head.ends_with('n') => {
-            vec![head[..head.len() - 1].to_owned(), "not".to_owned()]
+            emit(&head[..head.len() - 1]);
+            "not"
         }
-        "s" | "d" => vec![head],
-        "re" => vec![head, "are".to_owned()],
-        "m" => vec![head, "am".to_owned()],
-        "ll" => vec![head, "will".to_owned()],
-        "ve" => vec![head, "have".to_owned()],
-        _ => raw
-            .split('\'')
-            .filter(|w| !w.is_empty())
-            .map(str::to_owned)
-            .collect(),
-    }
+        "s" | "d" => {
+            emit(head);
+            return;
+        }
+        "re" => {
+            emit(head);
+            "are"
+        }
+        "m" => {
+            emit(head);
+            "am"
+        }
+        "ll" => {
+            emit(head);
+            "will"
+        }
+        "ve" => {
+            emit(head);
+            "have"
+        }
+        _ => {
+            raw.split('\'').filter(|w| !w.is_empty()).for_each(emit);
+            return;
+        }
+    };
+    emit(second);
 }
 
-/// Contractions whose expansion is irregular or which people type without
-/// the apostrophe in chat, and common chat abbreviations.
-const CONTRACTIONS: &[(&str, &str)] = &[
-    ("can't", "can not"),
-    ("cant", "can not"),
-    ("cannot", "can not"),
-    ("won't", "will not"),
-    ("wont", "will not"),
-    ("dont", "do not"),
-    ("doesnt", "does not"),
-    ("didnt", "did not"),
-    ("isnt", "is not"),
-    ("arent", "are not"),
-    ("whats", "what is"),
-    ("hows", "how is"),
-    ("im", "i am"),
-    ("ive", "i have"),
-    ("wanna", "want to"),
-    ("gonna", "going to"),
-    // Chat abbreviations.
-    ("wht", "what"),
-    ("ppl", "people"),
-    ("abt", "about"),
-    ("bc", "because"),
-    ("cuz", "because"),
-    ("thx", "thanks"),
-    ("r", "are"),
-    ("y", "why"),
-];
+/// The expansion of a contraction whose expansion is irregular or which
+/// people type without the apostrophe in chat, or of a common chat
+/// abbreviation. A `match` compares lengths before bytes, which matters:
+/// every word of every text comes through here.
+fn contraction(raw: &str) -> Option<&'static str> {
+    Some(match raw {
+        "abt" => "about",
+        "arent" => "are not",
+        "bc" => "because",
+        "can't" => "can not",
+        "cannot" => "can not",
+        "cant" => "can not",
+        "cuz" => "because",
+        "didnt" => "did not",
+        "doesnt" => "does not",
+        "dont" => "do not",
+        "gonna" => "going to",
+        "hows" => "how is",
+        "im" => "i am",
+        "isnt" => "is not",
+        "ive" => "i have",
+        "ppl" => "people",
+        "r" => "are",
+        "thx" => "thanks",
+        "wanna" => "want to",
+        "whats" => "what is",
+        "wht" => "what",
+        "won't" => "will not",
+        "wont" => "will not",
+        "y" => "why",
+        _ => return None,
+    })
+}
 
 /// Words that carry no meaning for matching on their own: function words,
 /// chat filler and all-purpose verbs ("give", "take", "try"). Domain words are never here, and neither are words that
