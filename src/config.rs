@@ -110,18 +110,41 @@ impl Config {
     /// Reads the configuration file at `path`.
     pub fn load(path: &Path) -> Result<Config, Vec<Problem>> {
         let label = path.display().to_string();
-        match std::fs::read_to_string(path) {
+        let problem = |line, message: String| {
+            Err(vec![Problem {
+                file: label.clone(),
+                line,
+                message,
+            }])
+        };
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                return problem(
+                    None,
+                    "the configuration file does not exist (check the --config path)".to_owned(),
+                )
+            }
+            Err(err) => {
+                return problem(None, format!("cannot read the configuration file ({err})"))
+            }
+        };
+        match String::from_utf8(bytes) {
             Ok(text) => Config::parse(&label, &text),
-            Err(err) => Err(vec![Problem {
-                file: label,
-                line: None,
-                message: format!("cannot read the configuration file ({err})"),
-            }]),
+            Err(err) => {
+                let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+                let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();
+                problem(
+                    Some(line),
+                    "the file is not valid UTF-8 text (save it as UTF-8)".to_owned(),
+                )
+            }
         }
     }
 
-    /// Parses a configuration file's text; `label` names it in problems.
-    pub fn parse(label: &str, text: &str) -> Result<Config, Vec<Problem>> {
+    /// The checks behind [`Config::parse`], before its messages are made
+    /// one line.
+    fn parse_text(label: &str, text: &str) -> Result<Config, Vec<Problem>> {
         if let Some(problem) = token_in_file(label, text) {
             return Err(vec![problem]);
         }
@@ -155,6 +178,21 @@ impl Config {
         } else {
             Err(problems)
         }
+    }
+
+    /// Parses a configuration file's text; `label` names it in problems.
+    /// Each problem is one line: messages quote the file's keys, which may
+    /// hold escaped line breaks (`"a\nb" = 1`) or terminal controls.
+    pub fn parse(label: &str, text: &str) -> Result<Config, Vec<Problem>> {
+        Config::parse_text(label, text).map_err(|problems| {
+            problems
+                .into_iter()
+                .map(|p| Problem {
+                    message: crate::content::one_line(&p.message),
+                    ..p
+                })
+                .collect()
+        })
     }
 }
 
@@ -260,6 +298,12 @@ mod tests {
         check(
             "content_dir = 3\n",
             Err("bot.toml:1: wrong kind of value: integer `3`, expected path string"),
+        );
+        // A key quoted in a message keeps its line breaks and controls
+        // escaped, so every problem stays on one line.
+        check(
+            "\"a\\nb\\u001b[2J\\u202e\" = 1\n",
+            Err("bot.toml:1: unknown key `a\\nb\\u{1b}[2J\\u{202e}`, expected one of `content_dir`, `matching`, `discord`, `cooldown` (check its spelling)"),
         );
         check(
             "content_dir = \n",

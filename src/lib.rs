@@ -26,8 +26,11 @@
 //!   (swapped whole on reload) and the per-member [`cooldown`].
 //! - [`discord`] is the Discord glue (serenity and poise): it connects,
 //!   registers the slash commands, and turns messages, commands and clicks
-//!   into calls to the core and replies. [`discord::run`] takes its shutdown
-//!   as a future, so tests run the real bot against a fake Discord.
+//!   into calls to the core and replies. Replies leave through
+//!   [`discord::deliver`], which retries what Discord answers with 429 or
+//!   5xx (after the `retry-after` it names) and defers slow interactions.
+//!   [`discord::run`] takes its shutdown as a future, so tests run the real
+//!   bot against a fake Discord.
 //! - [`config`] reads the operator's settings; the token comes only from the
 //!   environment.
 //! - `src/main.rs` is the command line (`run`, `ask`, `check`, `topics`,
@@ -39,12 +42,15 @@
 //!   beside it) is pure: it never imports serenity, poise or tokio, and does
 //!   no I/O apart from the one-line [`content::load_dir`] and
 //!   [`config::Config::load`] wrappers. Everything else parses from `&str`,
-//!   so tests rarely touch the disk.
+//!   so tests rarely touch the disk. (Loading a large catalog uses a second
+//!   scoped thread; nothing outlives the call.)
 //! - Only [`discord`] touches the network, and its handlers stay thin:
 //!   gather the input, call the core, send the result. No lock is held
 //!   across an `.await`.
 //! - A failed reload leaves the old catalog serving; a reply is built from
 //!   one catalog version, never a mix.
+//! - Every question the bot takes on gets its reply delivered, or a logged
+//!   error naming the question's id: none is dropped silently.
 //! - The token is never logged or printed: [`config::Token`] redacts itself.
 //! - Problems in content or configuration are data ([`content::Problem`]),
 //!   written for the person who edits the file. Nothing a user, a file or the

@@ -97,16 +97,11 @@ const DEFAULT_CONFIG: &str = "backpain-bot.toml";
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let config_path = match (&cli.config, &cli.command) {
-        // The bot runs with defaults when its config file is missing, so a
-        // fresh deployment needs nothing but the token.
-        (Some(path), Command::Run) if !path.exists() => {
-            eprintln!(
-                "backpain-bot: no configuration file at {}; using the defaults",
-                path.display()
-            );
-            None
-        }
+        // A file named with --config must exist: a mistyped path would
+        // otherwise run the bot on defaults (other channels, other guilds).
         (Some(path), _) => Some(path.clone()),
+        // Without --config the bot runs with defaults when ./backpain-bot.toml
+        // is missing, so a fresh deployment needs nothing but the token.
         (None, Command::Run) => Some(PathBuf::from(DEFAULT_CONFIG)).filter(|p| p.is_file()),
         (None, _) => None,
     };

@@ -109,14 +109,15 @@ pub fn render_help(catalog: &Catalog) -> String {
 
 fn answer_body(catalog: &Catalog, entry: &Entry) -> String {
     let mut text = format!("**{}**\n{}\n\n", entry.question, entry.answer);
-    let citations: Vec<String> = entry
-        .sources
-        .iter()
-        .map(|c| {
-            let title = catalog.source(&c.source).map_or("", |s| s.title.as_str());
-            format!("*{title}*, section \"{}\"", c.section)
-        })
-        .collect();
+    // Two quotes from one section are one source to the reader.
+    let mut citations: Vec<String> = Vec::new();
+    for c in &entry.sources {
+        let title = catalog.source(&c.source).map_or("", |s| s.title.as_str());
+        let citation = format!("*{title}*, section \"{}\"", c.section);
+        if !citations.contains(&citation) {
+            citations.push(citation);
+        }
+    }
     if let [one] = citations.as_slice() {
         text.push_str(&format!("Source: {one}"));
     } else {
@@ -165,7 +166,7 @@ pub struct EntryRecord<'a> {
 }
 
 /// A citation in the JSON contract.
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize)]
 pub struct SourceRecord<'a> {
     /// The article's id.
     pub id: &'a str,
@@ -197,15 +198,18 @@ impl<'a> AskRecord<'a> {
                 question: &e.question,
                 answer: &e.answer,
                 topics: &e.topics,
-                sources: e
-                    .sources
-                    .iter()
-                    .map(|c| SourceRecord {
+                sources: e.sources.iter().fold(Vec::new(), |mut records, c| {
+                    let record = SourceRecord {
                         id: &c.source,
                         title: catalog.source(&c.source).map_or("", |s| s.title.as_str()),
                         section: &c.section,
-                    })
-                    .collect(),
+                    };
+                    // One record per section, however many quotes it gave.
+                    if !records.contains(&record) {
+                        records.push(record);
+                    }
+                    records
+                }),
             }
         });
         AskRecord {

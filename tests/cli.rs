@@ -227,3 +227,498 @@ fn config_thresholds_change_outcomes() {
     let row: Value = serde_json::from_str(stdout(&out).trim()).expect("JSON");
     assert_eq!(row["outcome"], "suggest");
 }
+
+// ------------------------------------------------ broken content, start-up
+
+/// The token the start-up tests give the bot: never valid, never sent
+/// anywhere (each test stops the bot before it connects).
+const DUMMY_TOKEN: &str = "dummy-token-never-sent";
+
+/// A token written into a config file, which must never be printed back.
+const FILE_SECRET: &str = "Nzk0.secret-in-the-file";
+
+/// One change to a scratch copy of the shipped content.
+enum Edit {
+    /// Replace the first occurrence of `from` in `file` by `to`.
+    Replace(&'static str, &'static str, &'static str),
+    /// Add text at the end of `file`.
+    Append(&'static str, &'static str),
+    /// Insert bytes right before the first occurrence of a text in `file`.
+    InsertBytes(&'static str, &'static str, &'static [u8]),
+    /// Delete `file`.
+    Remove(&'static str),
+    /// Delete every file: an empty content folder.
+    Empty,
+}
+
+/// Where a problem must point, found in the edited file's text.
+enum At {
+    /// The file as a whole: no line.
+    File,
+    /// The line holding the first occurrence of a text.
+    First(&'static str),
+    /// The line holding the last occurrence of a text.
+    Last(&'static str),
+}
+
+/// The 1-based line of `text` where the byte at `offset` sits.
+fn line_at(text: &[u8], offset: usize) -> usize {
+    1 + text[..offset].iter().filter(|&&b| b == b'\n').count()
+}
+
+/// Where `at` points in `text`, as the `:line` part of `file:line:`.
+fn located(text: &[u8], at: &At) -> String {
+    let find = |needle: &str, last: bool| {
+        let needle = needle.as_bytes();
+        let mut hits = text
+            .windows(needle.len())
+            .enumerate()
+            .filter(|(_, w)| *w == needle)
+            .map(|(i, _)| i);
+        let hit = if last { hits.next_back() } else { hits.next() };
+        hit.unwrap_or_else(|| panic!("{:?} is not in the file", String::from_utf8_lossy(needle)))
+    };
+    match at {
+        At::File => String::new(),
+        At::First(needle) => format!(":{}", line_at(text, find(needle, false))),
+        At::Last(needle) => format!(":{}", line_at(text, find(needle, true))),
+    }
+}
+
+/// A problem `check` and `run` must print: file, where, and the start of the
+/// message.
+struct Expect {
+    file: &'static str,
+    at: At,
+    says: &'static str,
+}
+
+/// A scratch copy of the shipped content with `edits` applied.
+fn broken_content(edits: &[Edit]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let faq = dir.path().join("faq");
+    common::copy_dir(&common::shipped_dir(), &faq);
+    for edit in edits {
+        match *edit {
+            Edit::Replace(file, from, to) => {
+                let path = faq.join(file);
+                let text = std::fs::read_to_string(&path).expect("a shipped file");
+                assert!(text.contains(from), "{from:?} is not in {file}");
+                std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
+            }
+            Edit::Append(file, more) => {
+                let path = faq.join(file);
+                let text = std::fs::read_to_string(&path).expect("a shipped file");
+                std::fs::write(&path, text + more).expect("write");
+            }
+            Edit::InsertBytes(file, before, bytes) => {
+                let path = faq.join(file);
+                let mut text = std::fs::read(&path).expect("a shipped file");
+                let at = located_offset(&text, before);
+                text.splice(at..at, bytes.iter().copied());
+                std::fs::write(&path, text).expect("write");
+            }
+            Edit::Remove(file) => std::fs::remove_file(faq.join(file)).expect("a shipped file"),
+            Edit::Empty => {
+                std::fs::remove_dir_all(&faq).expect("remove");
+                std::fs::create_dir(&faq).expect("mkdir");
+            }
+        }
+    }
+    (dir, faq)
+}
+
+fn located_offset(text: &[u8], needle: &str) -> usize {
+    text.windows(needle.len())
+        .position(|w| w == needle.as_bytes())
+        .unwrap_or_else(|| panic!("{needle:?} is not in the file"))
+}
+
+/// A config file whose Discord is a closed port on this machine: should a
+/// bot ever get past its checks, it fails to connect there and exits,
+/// rather than reaching the real Discord.
+fn config_without_discord(dir: &Path) -> std::path::PathBuf {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free loopback port")
+        .port();
+    let path = dir.join("bot.toml");
+    std::fs::write(
+        &path,
+        format!("[discord]\napi_url = \"http://127.0.0.1:{port}\"\n"),
+    )
+    .expect("write");
+    path
+}
+
+/// The binary run from `cwd` with `args`, `DISCORD_TOKEN` set to `token`
+/// or unset, and none of the variables that change what a panic prints.
+fn start(cwd: &Path, args: &[&str], token: Option<&str>) -> Output {
+    let mut cmd = bin();
+    cmd.current_dir(cwd)
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LOG");
+    match token {
+        Some(token) => cmd.env("DISCORD_TOKEN", token),
+        None => cmd.env_remove("DISCORD_TOKEN"),
+    };
+    run_in(cmd, args, "")
+}
+
+/// Stderr shows no panic: no "panicked" message and no backtrace hint.
+fn assert_no_panic(what: &str, err: &str) {
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{what}: {err}"
+    );
+}
+
+/// `check` on the broken content exits 1 and lists exactly the expected
+/// problems, one a line, then their count; `run` refuses to start with one
+/// sentence saying so, then the same list.
+fn check_broken(what: &str, edits: &[Edit], expect: &[Expect]) {
+    let (dir, faq) = broken_content(edits);
+    let faq_arg = faq.to_str().expect("a UTF-8 temp path");
+    let checked = run(&["check", "--content", faq_arg], "");
+    let err = stderr(&checked);
+    assert_eq!(checked.status.code(), Some(1), "{what}: {err}");
+    assert_no_panic(what, &err);
+    assert_eq!(stdout(&checked), "", "{what}");
+    let lines: Vec<&str> = err.lines().collect();
+    let count = format!(
+        "{} problem{} found",
+        expect.len(),
+        if expect.len() == 1 { "" } else { "s" }
+    );
+    assert_eq!(lines.last(), Some(&count.as_str()), "{what}: {err}");
+    assert_eq!(lines.len(), expect.len() + 1, "{what}: {err}");
+    for e in expect {
+        let text = std::fs::read(faq.join(e.file)).unwrap_or_default();
+        let head = format!(
+            "{}/{}{}: {}",
+            faq.display(),
+            e.file,
+            located(&text, &e.at),
+            e.says
+        );
+        assert!(
+            lines.iter().any(|l| l.starts_with(&head)),
+            "{what}: no line starting {head:?} in\n{err}"
+        );
+    }
+
+    let config = config_without_discord(dir.path());
+    let config_arg = config.to_str().expect("a UTF-8 temp path");
+    let started = start(
+        dir.path(),
+        &["run", "--config", config_arg, "--content", faq_arg],
+        Some(DUMMY_TOKEN),
+    );
+    let run_err = stderr(&started);
+    assert_eq!(started.status.code(), Some(1), "{what}: {run_err}");
+    assert_no_panic(what, &run_err);
+    assert_eq!(stdout(&started), "", "{what}");
+    assert_eq!(
+        run_err,
+        format!(
+            "backpain-bot: the content in {} has problems; not starting\n{err}",
+            faq.display()
+        ),
+        "{what}"
+    );
+}
+
+#[test]
+fn broken_content_is_reported_in_full_and_the_bot_refuses_to_start() {
+    check_broken(
+        "invalid TOML",
+        &[
+            Edit::Replace("topics.toml", "[[topic]]", "[[topic]"),
+            Edit::Replace("entries.toml", "question = \"", "question = \"no end\n#"),
+        ],
+        &[
+            Expect {
+                file: "topics.toml",
+                at: At::First("[[topic]\n"),
+                says: "unclosed array table",
+            },
+            Expect {
+                file: "entries.toml",
+                at: At::First("no end"),
+                says: "invalid basic string",
+            },
+        ],
+    );
+    check_broken(
+        "wrong types",
+        &[
+            Edit::Replace(
+                "entries.toml",
+                "topics = [\"about-back-pain\"]",
+                "topics = \"about-back-pain\"",
+            ),
+            Edit::Replace("messages.toml", "disclaimer = \"", "disclaimer = 42 #"),
+        ],
+        &[
+            Expect {
+                file: "entries.toml",
+                at: At::First("topics = \"about-back-pain\""),
+                says: "wrong kind of value: string \"about-back-pain\", expected a sequence",
+            },
+            Expect {
+                file: "messages.toml",
+                at: At::First("disclaimer = 42"),
+                says: "wrong kind of value: integer `42`, expected a string",
+            },
+        ],
+    );
+    check_broken(
+        "unknown keys",
+        &[
+            Edit::Replace("sources.toml", "\ntitle = ", "\nauhtor = \"x\"\ntitle = "),
+            Edit::Append("synonyms.toml", "colour = [\"red\"]\n"),
+        ],
+        &[
+            Expect {
+                file: "sources.toml",
+                at: At::First("auhtor"),
+                says: "unknown key `auhtor`, expected one of `id`, `title`, `file`, `section`",
+            },
+            Expect {
+                file: "synonyms.toml",
+                at: At::First("colour"),
+                says: "unknown key `colour`, expected `words`",
+            },
+        ],
+    );
+    check_broken(
+        "a duplicate id",
+        &[Edit::Append(
+            "topics.toml",
+            "\n[[topic]]\nid = \"acupressure\"\nname = \"Again\"\nsummary = \"Again.\"\n",
+        )],
+        &[Expect {
+            file: "topics.toml",
+            at: At::Last("id = \"acupressure\""),
+            says: "duplicate topic id \"acupressure\" (first used on line ",
+        }],
+    );
+    check_broken(
+        "invalid UTF-8",
+        &[
+            Edit::InsertBytes("red-flags.toml", "name = ", b"\xFF"),
+            Edit::InsertBytes(
+                "articles/can-acupressure-help-with-back-pain.txt",
+                "\n\n",
+                b"\xC3",
+            ),
+        ],
+        &[
+            Expect {
+                file: "red-flags.toml",
+                at: At::First("name = "),
+                says: "the file is not valid UTF-8 text (save it as UTF-8)",
+            },
+            Expect {
+                file: "articles/can-acupressure-help-with-back-pain.txt",
+                at: At::First("\n\n"),
+                says: "the file is not valid UTF-8 text (save it as UTF-8)",
+            },
+        ],
+    );
+    check_broken(
+        "a missing article",
+        &[Edit::Remove(
+            "articles/can-acupressure-help-with-back-pain.txt",
+        )],
+        &[Expect {
+            file: "articles/can-acupressure-help-with-back-pain.txt",
+            at: At::File,
+            says: "the file is missing",
+        }],
+    );
+    let every_file_missing: Vec<Expect> = backpain_bot::content::FILES
+        .iter()
+        .map(|&file| Expect {
+            file,
+            at: At::File,
+            says: "the file is missing",
+        })
+        .collect();
+    check_broken("an empty folder", &[Edit::Empty], &every_file_missing);
+}
+
+/// What the config file holds in a start-up case.
+enum ConfigFile {
+    /// No --config.
+    Absent,
+    /// --config names a file that does not exist.
+    Missing,
+    /// --config names a folder.
+    Folder,
+    /// --config names a file with these bytes.
+    Holding(Vec<u8>),
+}
+
+/// A start-up that must fail: the command, its config and token, and the
+/// one sentence it must print.
+struct StartUp {
+    what: &'static str,
+    command: &'static str,
+    config: ConfigFile,
+    token: Option<&'static str>,
+    /// Where in the config file the sentence points.
+    at: At,
+    /// How the sentence starts after `file:line: ` (or `backpain-bot: `).
+    says: &'static str,
+}
+
+/// The binary refuses to start with exit status 2 and one sentence on
+/// stderr (then, for a config problem, their count). It never prints a
+/// token or panics.
+fn check_start_up(case: &StartUp) {
+    let what = case.what;
+    let dir = tempfile::tempdir().expect("temp dir");
+    // An empty content folder: should the error under test go unnoticed,
+    // the bot stops at the content, never at the network.
+    let faq = dir.path().join("faq");
+    std::fs::create_dir(&faq).expect("mkdir");
+    let path = dir.path().join("bot.toml");
+    let mut args = vec![case.command.to_owned(), "--content".to_owned()];
+    args.push(faq.display().to_string());
+    let bytes: &[u8] = match &case.config {
+        ConfigFile::Holding(bytes) => bytes,
+        _ => &[],
+    };
+    let head = match &case.config {
+        ConfigFile::Absent => format!("backpain-bot: {}", case.says),
+        config => {
+            match config {
+                ConfigFile::Folder => std::fs::create_dir(&path).expect("mkdir"),
+                ConfigFile::Holding(_) => std::fs::write(&path, bytes).expect("write"),
+                _ => {}
+            }
+            args.extend(["--config".to_owned(), path.display().to_string()]);
+            format!(
+                "{}{}: {}",
+                path.display(),
+                located(bytes, &case.at),
+                case.says
+            )
+        }
+    };
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = start(dir.path(), &args, case.token);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+    assert_no_panic(what, &err);
+    assert_eq!(stdout(&out), "", "{what}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(
+        lines.first().is_some_and(|l| l.starts_with(&head)),
+        "{what}: expected a line starting {head:?}, got\n{err}"
+    );
+    assert!(
+        lines[1..].is_empty() || lines[1..] == ["1 problem found"],
+        "{what}: one sentence expected, got\n{err}"
+    );
+    for secret in [DUMMY_TOKEN, FILE_SECRET] {
+        assert!(!err.contains(secret), "{what}: a token is printed: {err}");
+    }
+}
+
+#[test]
+fn start_up_errors_are_one_sentence_and_exit_2() {
+    let no_token = "DISCORD_TOKEN is not set: put the bot token";
+    let no_file = "the configuration file does not exist (check the --config path)";
+    let cases = [
+        StartUp {
+            what: "no token",
+            command: "run",
+            config: ConfigFile::Absent,
+            token: None,
+            at: At::File,
+            says: no_token,
+        },
+        StartUp {
+            what: "a blank token",
+            command: "run",
+            config: ConfigFile::Absent,
+            token: Some(" \t"),
+            at: At::File,
+            says: no_token,
+        },
+        StartUp {
+            what: "--config names no file",
+            command: "run",
+            config: ConfigFile::Missing,
+            token: Some(DUMMY_TOKEN),
+            at: At::File,
+            says: no_file,
+        },
+        StartUp {
+            what: "--config names no file, for check",
+            command: "check",
+            config: ConfigFile::Missing,
+            token: Some(DUMMY_TOKEN),
+            at: At::File,
+            says: no_file,
+        },
+        StartUp {
+            what: "--config names a folder",
+            command: "run",
+            config: ConfigFile::Folder,
+            token: Some(DUMMY_TOKEN),
+            at: At::File,
+            says: "cannot read the configuration file (",
+        },
+        StartUp {
+            what: "a config that is not TOML",
+            command: "run",
+            config: ConfigFile::Holding(b"[matching\nanswer_threshold = 0.5\n".to_vec()),
+            token: Some(DUMMY_TOKEN),
+            at: At::First("[matching"),
+            says: "unclosed table",
+        },
+        StartUp {
+            what: "a config that is not UTF-8",
+            command: "run",
+            config: ConfigFile::Holding(
+                b"[matching]\nanswer_threshold = 0.5 # \xE9t\xE9\n".to_vec(),
+            ),
+            token: Some(DUMMY_TOKEN),
+            at: At::First("answer_threshold"),
+            says: "the file is not valid UTF-8 text (save it as UTF-8)",
+        },
+        StartUp {
+            what: "an unknown key in the config",
+            command: "run",
+            config: ConfigFile::Holding(b"[cooldown]\nquestion = 3\n".to_vec()),
+            token: Some(DUMMY_TOKEN),
+            at: At::First("question"),
+            says: "unknown key `question`, expected `questions` or `per_seconds`",
+        },
+        StartUp {
+            what: "a threshold out of range",
+            command: "run",
+            config: ConfigFile::Holding(b"[matching]\nanswer_threshold = 2\n".to_vec()),
+            token: Some(DUMMY_TOKEN),
+            at: At::File,
+            says: "[matching] thresholds must be between 0 and 1",
+        },
+        StartUp {
+            what: "a token in the config",
+            command: "run",
+            config: ConfigFile::Holding(
+                format!("[discord]\ntoken = \"{FILE_SECRET}\"\n").into_bytes(),
+            ),
+            token: Some(DUMMY_TOKEN),
+            at: At::First("token"),
+            says: "the Discord token must not be in the configuration file: remove it and set \
+                   the DISCORD_TOKEN environment variable instead",
+        },
+    ];
+    for case in &cases {
+        check_start_up(case);
+    }
+}

@@ -5,172 +5,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::Duration;
-
 use serde_json::{json, Value};
-use tokio::sync::oneshot;
 
-use backpain_bot::config::{Discord, Token};
-use backpain_bot::cooldown::Cooldown;
-use backpain_bot::discord;
-use backpain_bot::matcher::Thresholds;
-use backpain_bot::service::Service;
+use common::bot::*;
 use common::fake_discord::*;
-
-/// Failure guard for waits that normally finish in milliseconds.
-const TIMEOUT: Duration = Duration::from_secs(15);
-
-/// The bot's reply to a message: the channel message whose reference is it.
-fn replies_to(message: &Value) -> impl Fn(&Request) -> bool + '_ {
-    move |r: &Request| {
-        r.method == "POST"
-            && r.route().ends_with("/messages")
-            && r.body["message_reference"]["message_id"] == message["id"]
-    }
-}
-
-/// The bot's response to an interaction.
-fn responds_to(interaction: &Value) -> impl Fn(&Request) -> bool + '_ {
-    move |r: &Request| {
-        r.is_interaction_callback()
-            && r.route().starts_with(&format!(
-                "/interactions/{}/",
-                interaction["id"].as_str().unwrap_or_default()
-            ))
-    }
-}
-
-/// A running bot and its fake Discord.
-struct Running {
-    fake: FakeDiscord,
-    service: Arc<Service>,
-    stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<Result<(), String>>,
-}
-
-impl Running {
-    /// Starts the bot on `content` with `questions` per minute per member
-    /// (0: no limit), and waits until it is connected and its commands are
-    /// registered.
-    async fn start(content: &Path, questions: usize) -> Running {
-        let fake = FakeDiscord::start().await;
-        let cooldown = Cooldown::new(questions, Duration::from_secs(60));
-        let service = match Service::load(content, Thresholds::default(), cooldown) {
-            Ok(service) => Arc::new(service),
-            Err(problems) => panic!("content does not load: {problems:?}"),
-        };
-        let config = Discord {
-            api_url: Some(fake.base_url()),
-            guild_ids: vec![GUILD_ID.parse().expect("numeric id")],
-            answer_channels: vec![SECOND_CHANNEL_ID.parse().expect("numeric id")],
-            moderator_role_ids: Vec::new(),
-        };
-        let (stop, stopped) = oneshot::channel::<()>();
-        let bot_service = Arc::clone(&service);
-        let task = tokio::spawn(async move {
-            let shutdown = async {
-                let _ = stopped.await;
-            };
-            discord::run(bot_service, &config, &Token::new(TEST_TOKEN), shutdown)
-                .await
-                .map_err(|e| e.to_string())
-        });
-        fake.wait_ready().await;
-        let registered = fake
-            .next_request(
-                |r| {
-                    r.is(
-                        "PUT",
-                        &format!("/applications/{APPLICATION_ID}/guilds/{GUILD_ID}/commands"),
-                    )
-                },
-                TIMEOUT,
-            )
-            .await
-            .expect("the bot registers its commands in the configured guild");
-        let names: Vec<&str> = registered
-            .body
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|c| c["name"].as_str())
-            .collect();
-        assert_eq!(
-            names,
-            ["ask", "topic", "topics", "sources", "help", "reload"]
-        );
-        Running {
-            fake,
-            service,
-            stop: Some(stop),
-            task,
-        }
-    }
-
-    /// Sends a message event and waits for the bot's reply to it.
-    async fn say(&self, origin: &Origin, content: &str) -> Request {
-        let message = message_create(origin, content);
-        self.fake.dispatch("MESSAGE_CREATE", message.clone());
-        self.fake
-            .next_request(replies_to(&message), TIMEOUT)
-            .await
-            .unwrap_or_else(|| panic!("no reply to {content:?}"))
-    }
-
-    /// Sends an interaction and waits for the bot's response.
-    async fn interact(&self, interaction: Value) -> Request {
-        self.fake
-            .dispatch("INTERACTION_CREATE", interaction.clone());
-        self.fake
-            .next_request(responds_to(&interaction), TIMEOUT)
-            .await
-            .unwrap_or_else(|| panic!("no response to interaction {}", interaction["data"]))
-    }
-
-    /// Stops the bot the way ctrl-c would, and waits until it has finished
-    /// every reply in progress.
-    async fn stop(mut self) -> FakeDiscord {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        let result = tokio::time::timeout(TIMEOUT, &mut self.task)
-            .await
-            .expect("the bot stops promptly");
-        assert_eq!(result.expect("the bot task does not panic"), Ok(()));
-        self.fake
-    }
-}
-
-fn shipped() -> PathBuf {
-    common::shipped_dir()
-}
-
-fn disclaimer() -> String {
-    common::shipped().catalog().messages.disclaimer.clone()
-}
-
-/// Checks a reply: it carries `want` and the disclaimer, and pings nobody.
-fn check_reply(request: &Request, want: &str) {
-    let content = request.content().unwrap_or_default();
-    assert!(content.contains(want), "{want:?} not in {content:?}");
-    assert!(
-        content.ends_with(&disclaimer()),
-        "no disclaimer in {content:?}"
-    );
-    assert!(content.chars().count() <= 2000);
-    let mentions = request
-        .body
-        .get("allowed_mentions")
-        .or_else(|| request.body["data"].get("allowed_mentions"))
-        .expect("allowed_mentions is always sent");
-    assert_eq!(
-        *mentions,
-        json!({"parse": [], "users": [], "roles": [], "replied_user": false}),
-        "replies must ping nobody"
-    );
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_mention_gets_the_answer_with_its_source_and_disclaimer() {
@@ -326,20 +164,6 @@ async fn slash_commands_autocomplete_and_buttons() {
     bot.stop().await;
 }
 
-/// Copies the shipped content into a scratch folder a test may edit.
-fn scratch_content() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    common::copy_dir(&shipped(), dir.path());
-    dir
-}
-
-fn edit(dir: &Path, file: &str, from: &str, to: &str) {
-    let path = dir.join(file);
-    let text = std::fs::read_to_string(&path).expect("readable");
-    assert!(text.contains(from), "{from:?} not in {file}");
-    std::fs::write(&path, text.replacen(from, to, 1)).expect("writable");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reload_swaps_good_content_refuses_bad_content_and_checks_permissions() {
     let dir = scratch_content();
@@ -454,17 +278,50 @@ async fn a_burst_of_200_questions_is_answered_exactly_once_each() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_member_is_limited_and_others_are_not() {
-    let bot = Running::start(&shipped(), 3).await;
+    /// Questions per member per minute in this test.
+    const LIMIT: usize = 3;
+    /// What the flooder sends.
+    const FLOOD: usize = 100;
+    let bot = Running::start(&shipped(), LIMIT).await;
     let flooder = FakeUser::new("flooder");
-    let other = FakeUser::new("other");
+    let others: Vec<FakeUser> = (0..5)
+        .map(|i| FakeUser::new(&format!("other-{i}")))
+        .collect();
     let mut sent = Vec::new();
-    for _ in 0..10 {
+    let mut theirs = Vec::new();
+    for i in 0..FLOOD {
         let message = message_create(&Origin::dm(&flooder), "what is qi");
         bot.fake.dispatch("MESSAGE_CREATE", message.clone());
         sent.push(message);
+        // Others ask in the middle of the flood, in a guild and in DMs.
+        if i % 20 == 10 {
+            let other = &others[i / 20];
+            let origin = if i % 40 == 10 {
+                Origin::dm(other)
+            } else {
+                Origin::guild(other)
+            };
+            let message = message_create(&origin, &format!("<@{BOT_USER_ID}> what is qi"));
+            bot.fake.dispatch("MESSAGE_CREATE", message.clone());
+            theirs.push(message);
+        }
     }
-    let fine = bot.say(&Origin::dm(&other), "what is qi").await;
-    check_reply(&fine, "life force");
+    for message in &theirs {
+        let reply = bot
+            .fake
+            .next_request(replies_to(message), TIMEOUT)
+            .await
+            .expect("every other member is answered");
+        check_reply(&reply, "life force");
+    }
+    // Over the limit, an emergency is still answered.
+    let urgent = bot
+        .say(
+            &Origin::dm(&flooder),
+            "my back hurts and I can't control my bladder",
+        )
+        .await;
+    check_reply(&urgent, "urgent medical care");
     let fake = bot.stop().await;
     let replies: Vec<Request> = fake
         .requests()
@@ -479,7 +336,11 @@ async fn one_member_is_limited_and_others_are_not() {
                 .contains("asking questions quickly")
         })
         .count();
-    assert_eq!((replies.len(), notices), (4, 1), "3 answers and one notice");
+    assert_eq!(
+        (replies.len(), notices),
+        (LIMIT + 1, 1),
+        "{LIMIT} answers and one notice for {FLOOD} questions"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

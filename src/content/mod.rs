@@ -236,13 +236,37 @@ pub struct Problem {
     pub message: String,
 }
 
+/// One line per problem, whatever the message quotes from the file: line
+/// breaks, other control characters and direction overrides in it are
+/// written as escapes (see [`one_line`]).
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = one_line(&self.message);
         match self.line {
-            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.message),
-            None => write!(f, "{}: {}", self.file, self.message),
+            Some(line) => write!(f, "{}:{}: {}", self.file, line, message),
+            None => write!(f, "{}: {}", self.file, message),
         }
     }
+}
+
+/// `text` with line breaks, other control characters and bidirectional
+/// overrides written as escapes (`\n`, `\u{202e}`), so a message quoting a
+/// file's keys or values is one line that reads as its characters are
+/// stored, and cannot rewrite a terminal.
+pub fn one_line(text: &str) -> String {
+    let escaped = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if escaped(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Folds the differences a copy-and-paste introduces, so that a quote can be
@@ -270,4 +294,36 @@ pub fn normalize_quoted(text: &str) -> String {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A problem is one line, whatever the file made its message quote.
+    #[test]
+    fn problems_print_on_one_line() {
+        for (message, shown) in [
+            ("plain", "faq/topics.toml:3: plain"),
+            (
+                "unknown key `x\ny`",
+                "faq/topics.toml:3: unknown key `x\\ny`",
+            ),
+            (
+                "`a\u{1b}[2J\u{202e}b` \u{2028}",
+                "faq/topics.toml:3: `a\\u{1b}[2J\\u{202e}b` \\u{2028}",
+            ),
+            (
+                "accents stay: é, 背痛",
+                "faq/topics.toml:3: accents stay: é, 背痛",
+            ),
+        ] {
+            let problem = Problem {
+                file: "faq/topics.toml".to_owned(),
+                line: Some(3),
+                message: message.to_owned(),
+            };
+            assert_eq!(problem.to_string(), shown);
+        }
+    }
 }

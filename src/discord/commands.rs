@@ -1,12 +1,14 @@
 //! The slash commands. Each gathers its input, asks the core, and sends the
 //! result; none holds a lock across an `.await`.
 
+use std::future::{ready, Future};
 use std::sync::Arc;
 use std::time::Instant;
 
 use poise::serenity_prelude as serenity;
-use tracing::{info, warn};
+use tracing::{error, info, warn};
 
+use super::deliver::{self, DEFER_AFTER};
 use super::respond::{self, Reply};
 use super::{events, Context, Data, Error};
 use crate::content::Problem;
@@ -35,6 +37,7 @@ async fn ask(
     let data = ctx.data();
     // One version of the content for the whole reply, even mid-reload.
     let matcher = data.service.current();
+    let question = events::plain_question(&question);
     let m = matcher.ask(&question);
     match data
         .service
@@ -48,9 +51,7 @@ async fn ask(
                 _ => 0,
             };
             let notice = events::cooldown_notice(wait);
-            ctx.send(respond::to_poise(respond::text(notice), true))
-                .await?;
-            return Ok(());
+            return send(ctx, true, ready(respond::text(notice))).await;
         }
     }
     let reply = events::answer(
@@ -61,8 +62,7 @@ async fn ask(
         ctx.guild_id(),
         ctx.channel_id(),
     );
-    ctx.send(respond::to_poise(reply, false)).await?;
-    Ok(())
+    send(ctx, false, ready(reply)).await
 }
 
 async fn autocomplete_topic(
@@ -98,8 +98,7 @@ async fn topic(
             catalog.messages.disclaimer
         )),
     };
-    ctx.send(respond::to_poise(reply, false)).await?;
-    Ok(())
+    send(ctx, false, ready(reply)).await
 }
 
 /// List the topics I can answer questions about.
@@ -107,9 +106,7 @@ async fn topic(
 async fn topics(ctx: Context<'_>) -> Result<(), Error> {
     let matcher = ctx.data().service.current();
     let text = reply::render_topics(matcher.catalog());
-    ctx.send(respond::to_poise(respond::text(text), false))
-        .await?;
-    Ok(())
+    send(ctx, false, ready(respond::text(text))).await
 }
 
 /// The articles my answers come from.
@@ -117,9 +114,7 @@ async fn topics(ctx: Context<'_>) -> Result<(), Error> {
 async fn sources(ctx: Context<'_>) -> Result<(), Error> {
     let matcher = ctx.data().service.current();
     let text = reply::render_sources(matcher.catalog());
-    ctx.send(respond::to_poise(respond::text(text), false))
-        .await?;
-    Ok(())
+    send(ctx, false, ready(respond::text(text))).await
 }
 
 /// How to use this bot.
@@ -127,9 +122,7 @@ async fn sources(ctx: Context<'_>) -> Result<(), Error> {
 async fn help(ctx: Context<'_>) -> Result<(), Error> {
     let matcher = ctx.data().service.current();
     let text = reply::render_help(matcher.catalog());
-    ctx.send(respond::to_poise(respond::text(text), true))
-        .await?;
-    Ok(())
+    send(ctx, true, ready(respond::text(text))).await
 }
 
 /// Reload the FAQ from its files (moderators only).
@@ -144,31 +137,55 @@ async fn reload(ctx: Context<'_>) -> Result<(), Error> {
         let text = "Only members with the Manage Server permission or a moderator role can \
                     reload the FAQ."
             .to_owned();
-        ctx.send(respond::to_poise(respond::text(text), true))
-            .await?;
-        return Ok(());
+        return send(ctx, true, ready(respond::text(text))).await;
     }
     let service = Arc::clone(&ctx.data().service);
-    let result = tokio::task::spawn_blocking(move || service.reload()).await?;
-    let text = match result {
-        Ok(summary) => {
-            info!(user = %user, added = summary.added.len(), removed = summary.removed.len(),
-                  changed = summary.changed.len(), "content reloaded");
-            summary.to_string()
-        }
-        Err(problems) => {
-            warn!(user = %user, problems = problems.len(), "reload refused: content has problems");
-            problems_text(&problems)
-        }
+    // Reading a large content folder can outlast Discord's deadline: the
+    // reply is deferred if so.
+    let work = async move {
+        let text = match tokio::task::spawn_blocking(move || service.reload()).await {
+            Ok(Ok(summary)) => {
+                info!(user = %user, added = summary.added.len(),
+                      removed = summary.removed.len(), changed = summary.changed.len(),
+                      "content reloaded");
+                summary.to_string()
+            }
+            Ok(Err(problems)) => {
+                warn!(user = %user, problems = problems.len(),
+                      "reload refused: content has problems");
+                problems_text(&problems)
+            }
+            Err(e) => {
+                error!(user = %user, cause = %e, "reload failed");
+                "The reload failed; the old content is still being served.".to_owned()
+            }
+        };
+        respond::text(text)
     };
-    ctx.send(respond::to_poise(
-        Reply {
-            content: text,
-            components: Vec::new(),
-        },
-        true,
-    ))
-    .await?;
+    send(ctx, true, work).await
+}
+
+/// Sends a command's reply (the one `work` produces) through the outbox,
+/// deferring the interaction if the reply takes long. A reply that cannot
+/// be delivered has been logged there with the interaction's id.
+async fn send(
+    ctx: Context<'_>,
+    ephemeral: bool,
+    work: impl Future<Output = Reply>,
+) -> Result<(), Error> {
+    let poise::Context::Application(app) = ctx else {
+        return Err("the bot only has slash commands".into());
+    };
+    let to = deliver::Interaction {
+        id: app.interaction.id,
+        token: app.interaction.token.clone(),
+        application_id: app.interaction.application_id,
+    };
+    let outbox = &ctx.data().outbox;
+    // Undelivered replies are logged by the outbox; nothing else to do.
+    let _ = outbox
+        .respond_in_time(&to, ephemeral, DEFER_AFTER, work)
+        .await;
     Ok(())
 }
 

@@ -6,6 +6,7 @@ use std::time::Instant;
 use poise::serenity_prelude as serenity;
 use tracing::{debug, info};
 
+use super::deliver::{Interaction, DEFER_AFTER};
 use super::respond::{self, Reply};
 use super::{Data, Error};
 use crate::cooldown::Verdict;
@@ -16,15 +17,14 @@ pub async fn handle(
     framework: poise::FrameworkContext<'_, Data, Error>,
     event: &serenity::FullEvent,
 ) -> Result<(), Error> {
-    let ctx = framework.serenity_context;
     let data = framework.user_data;
     match event {
         serenity::FullEvent::Message { new_message } => {
-            on_message(ctx, data, framework.bot_id(), new_message).await
+            on_message(data, framework.bot_id(), new_message).await
         }
         serenity::FullEvent::InteractionCreate {
             interaction: serenity::Interaction::Component(click),
-        } => on_component(ctx, data, click).await,
+        } => on_component(data, click).await,
         _ => Ok(()),
     }
 }
@@ -40,7 +40,6 @@ enum Addressed {
 }
 
 async fn on_message(
-    ctx: &serenity::Context,
     data: &Data,
     bot: serenity::UserId,
     msg: &serenity::Message,
@@ -58,7 +57,7 @@ async fn on_message(
     };
     let _busy = data.in_flight.enter();
     let started = Instant::now();
-    let question = strip_mentions(&msg.content, bot);
+    let question = plain_question(&msg.content);
     // One version of the content for the whole reply, even mid-reload.
     let matcher = data.service.current();
     let m = matcher.ask(&question);
@@ -77,9 +76,10 @@ async fn on_message(
         Verdict::Allow => {}
         Verdict::Notify { retry_after } => {
             let notice = respond::text(cooldown_notice(retry_after.as_secs()));
-            msg.channel_id
-                .send_message(ctx, respond::to_message(notice, msg))
-                .await?;
+            let _ = data
+                .outbox
+                .channel_message(msg.channel_id, &respond::to_message(notice, msg), msg.id)
+                .await;
             return Ok(());
         }
         Verdict::Silent => return Ok(()),
@@ -92,17 +92,15 @@ async fn on_message(
         msg.guild_id,
         msg.channel_id,
     );
-    msg.channel_id
-        .send_message(ctx, respond::to_message(reply, msg))
-        .await?;
+    // An undelivered reply is logged by the outbox with the message's id.
+    let _ = data
+        .outbox
+        .channel_message(msg.channel_id, &respond::to_message(reply, msg), msg.id)
+        .await;
     Ok(())
 }
 
-async fn on_component(
-    ctx: &serenity::Context,
-    data: &Data,
-    click: &serenity::ComponentInteraction,
-) -> Result<(), Error> {
+async fn on_component(data: &Data, click: &serenity::ComponentInteraction) -> Result<(), Error> {
     let _busy = data.in_flight.enter();
     let matcher = data.service.current();
     let catalog = matcher.catalog();
@@ -123,8 +121,15 @@ async fn on_component(
             catalog.messages.disclaimer
         )),
     };
-    let response = serenity::CreateInteractionResponse::Message(respond::to_interaction(reply));
-    click.create_response(ctx, response).await?;
+    let to = Interaction {
+        id: click.id,
+        token: click.token.clone(),
+        application_id: click.application_id,
+    };
+    let _ = data
+        .outbox
+        .respond_in_time(&to, false, DEFER_AFTER, std::future::ready(reply))
+        .await;
     Ok(())
 }
 
@@ -168,14 +173,45 @@ pub fn cooldown_notice(retry_after_secs: u64) -> String {
     }
 }
 
-/// The message text without mentions of the bot (`<@id>` or `<@!id>`).
-fn strip_mentions(content: &str, bot: serenity::UserId) -> String {
-    let id = bot.get();
-    content
-        .replace(&format!("<@{id}>"), " ")
-        .replace(&format!("<@!{id}>"), " ")
-        .trim()
-        .to_owned()
+/// The question in a message or `/ask`: mentions of anyone (users
+/// `<@id>` and `<@!id>`, roles `<@&id>`, channels `<#id>`) and `@everyone`
+/// and `@here` taken out. They address people rather than ask anything, and
+/// as words the content never uses they would count against every answer.
+pub fn plain_question(content: &str) -> String {
+    let mut out = String::with_capacity(content.len());
+    let mut rest = content;
+    while let Some(at) = rest.find(['<', '@']) {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        match mention_len(tail) {
+            Some(len) => {
+                out.push(' ');
+                rest = &tail[len..];
+            }
+            None => {
+                // '<' and '@' are one byte each.
+                out.push_str(&tail[..1]);
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.trim().to_owned()
+}
+
+/// The length of the mention `text` starts with, if it starts with one.
+fn mention_len(text: &str) -> Option<usize> {
+    if let Some(word) = ["@everyone", "@here"]
+        .into_iter()
+        .find(|w| text.starts_with(w))
+    {
+        return Some(word.len());
+    }
+    let body = ["<@!", "<@&", "<@", "<#"]
+        .into_iter()
+        .find_map(|prefix| text.strip_prefix(prefix))?;
+    let digits = body.bytes().take_while(u8::is_ascii_digit).count();
+    (digits > 0 && body[digits..].starts_with('>')).then(|| text.len() - body.len() + digits + 1)
 }
 
 #[cfg(test)]
@@ -183,15 +219,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn mentions_of_the_bot_are_removed() {
-        let bot = serenity::UserId::new(222);
+    fn mentions_are_taken_out_of_questions() {
         for (content, expect) in [
             ("<@222> is acupuncture safe?", "is acupuncture safe?"),
             ("is it safe <@!222>", "is it safe"),
-            ("<@333> hello", "<@333> hello"),
+            ("<@333> hello", "hello"),
             ("<@222>", ""),
+            (
+                "@everyone is acupuncture painful?",
+                "is acupuncture painful?",
+            ),
+            ("@here<@&123456789012345678>what is qi", "what is qi"),
+            ("see <#444> for acupressure", "see   for acupressure"),
+            // Not mentions: kept as written.
+            ("email me@example.com", "email me@example.com"),
+            ("a <b> c <@x> d <@12 e <@>", "a <b> c <@x> d <@12 e <@>"),
+            ("@everyon", "@everyon"),
+            ("ümlaut <@1>é", "ümlaut  é"),
+            ("<", "<"),
+            ("", ""),
         ] {
-            assert_eq!(strip_mentions(content, bot), expect);
+            assert_eq!(plain_question(content), expect, "{content:?}");
         }
     }
 }

@@ -8,8 +8,9 @@
 //! bot against a fake Discord and stop it with their own signal.
 
 mod commands;
+pub mod deliver;
 mod events;
-mod respond;
+pub mod respond;
 
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -45,6 +46,8 @@ pub struct Data {
     moderator_roles: Vec<serenity::RoleId>,
     /// Replies being written, so shutdown can let them finish.
     in_flight: Arc<InFlight>,
+    /// Where replies are sent from, with retries.
+    outbox: deliver::Outbox,
 }
 
 /// Counts replies in progress and wakes shutdown when the last one ends.
@@ -91,6 +94,7 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), Error> {
     let in_flight = Arc::new(InFlight::default());
+    let outbox = deliver::Outbox::new(discord.api_url.as_deref(), token)?;
     let data = Data {
         service,
         answer_channels: discord
@@ -104,6 +108,7 @@ pub async fn run(
             .map(|&id| serenity::RoleId::new(id))
             .collect(),
         in_flight: Arc::clone(&in_flight),
+        outbox,
     };
     let guild_ids: Vec<serenity::GuildId> = discord
         .guild_ids

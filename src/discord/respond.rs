@@ -129,9 +129,9 @@ pub fn to_interaction(reply: Reply) -> serenity::CreateInteractionResponseMessag
         .allowed_mentions(no_pings())
 }
 
-/// As a poise reply to a slash command.
-pub fn to_poise(reply: Reply, ephemeral: bool) -> poise::CreateReply {
-    poise::CreateReply::default()
+/// As a follow-up to an interaction already acknowledged.
+pub fn to_follow_up(reply: Reply, ephemeral: bool) -> serenity::CreateInteractionResponseFollowup {
+    serenity::CreateInteractionResponseFollowup::new()
         .content(reply.content)
         .components(reply.components)
         .allowed_mentions(no_pings())

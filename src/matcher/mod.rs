@@ -345,7 +345,8 @@ impl Matcher {
                 }
                 let elsewhere = (bag - matched_q).max(0.0);
                 let recall = ((matched_q + BAG_CREDIT * elsewhere) / query_total).min(1.0);
-                let precision = matched_d / phrasing.total;
+                // At most 1: the sums can differ in their last bit.
+                let precision = (matched_d / phrasing.total).min(1.0);
                 let f = f_beta(precision, recall);
                 let confidence = if phrasing.folded == folded {
                     f

@@ -126,6 +126,8 @@ pub struct Request {
     pub response: Value,
     /// The `Authorization` header ("Bot <token>"), if sent.
     pub authorization: Option<String>,
+    /// When the fake received it (to check the waits between retries).
+    pub at: std::time::Instant,
 }
 
 impl Request {
@@ -215,6 +217,9 @@ struct Gateway {
     ws_url: String,
     heartbeat_interval_ms: u64,
     ack_heartbeats: bool,
+    /// A connection whose heartbeats go unanswered even when
+    /// `ack_heartbeats` is on (see [`FakeDiscord::withhold_heartbeat_acks`]).
+    unacked_connection: Option<u64>,
     connection: Option<Connection>,
     next_connection_id: u64,
     connections: usize,
@@ -312,7 +317,7 @@ impl Gateway {
         match frame.get("op").and_then(Value::as_u64) {
             Some(1) => {
                 self.heartbeats += 1;
-                if self.ack_heartbeats {
+                if self.ack_heartbeats && self.unacked_connection != Some(connection_id) {
                     self.send_raw(json!({"op": 11, "d": null}).to_string());
                 }
             }
@@ -483,6 +488,7 @@ impl FakeDiscord {
                     ws_url,
                     heartbeat_interval_ms: DEFAULT_HEARTBEAT_INTERVAL_MS,
                     ack_heartbeats: true,
+                    unacked_connection: None,
                     connection: None,
                     next_connection_id: 0,
                     connections: 0,
@@ -721,6 +727,20 @@ impl FakeDiscord {
             .update(|state| state.gateway.ack_heartbeats = ack);
     }
 
+    /// Stops ACKing heartbeats on the current connection only, as a gateway
+    /// that silently stopped answering would; the connection the client opens
+    /// next is ACKed again (unlike [`FakeDiscord::set_heartbeat_acks`], which
+    /// applies to every connection). serenity notices one or two heartbeat
+    /// intervals later and reconnects with a fresh IDENTIFY (after its ~5 s
+    /// wait between shard starts). Returns false if nothing was connected.
+    pub fn withhold_heartbeat_acks(&self) -> bool {
+        self.shared.update(|state| {
+            let current = state.gateway.connection.as_ref().map(|c| c.id);
+            state.gateway.unacked_connection = current;
+            current.is_some()
+        })
+    }
+
     /// Ends the current connection without a close frame (the TCP connection
     /// just goes away). Returns false if nothing was connected. Events
     /// dispatched from now on are kept for the RESUME.
@@ -956,6 +976,7 @@ async fn rest(
             injected,
             response: answer.body.clone(),
             authorization,
+            at: std::time::Instant::now(),
         };
         state.rest.requests.push((request, false));
         answer

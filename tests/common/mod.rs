@@ -1,6 +1,11 @@
 //! Helpers shared by the integration tests: the shipped content, loaded
-#![allow(dead_code)] // Each test binary uses only some of these helpers.
-//! once, and the fake Discord the end-to-end tests run the bot against.
+//! once, the fake Discord the end-to-end tests run the bot against
+//! ([`fake_discord`]), and the running bot with the helpers its scenarios
+//! share ([`bot`]).
+
+// Each test binary uses only some of these helpers (this covers the
+// submodules too).
+#![allow(dead_code)]
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -23,6 +28,7 @@ pub fn shipped() -> &'static Matcher {
     )
 }
 
+pub mod bot;
 pub mod fake_discord;
 
 /// Copies a folder (the shipped content, say) into a scratch folder a test
