@@ -488,22 +488,47 @@ impl Loader<'_> {
             })
             .collect();
         let mut used_topics: HashSet<&str> = HashSet::default();
-        let mut check = |f: &mut TomlFile<'_>, records: Vec<Record<RawEntry>>| {
+        // What each entry can be checked for on its own, in two halves on
+        // two threads for a large file (see `own_checks`); then, in order,
+        // what needs the other entries: ids, phrasings, topics.
+        let own = |f: &TomlFile<'_>, records: Vec<Record<RawEntry>>| {
+            let mut f = f.fork();
+            records
+                .into_iter()
+                .map(|record| {
+                    let checked = own_checks(&mut f, &record.value, sources, &sections);
+                    (record, checked)
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut check = |f: &mut TomlFile<'_>, mut records: Vec<Record<RawEntry>>| {
+            let checked = if records.len() >= PARALLEL_CHECK_ENTRIES {
+                let second = records.split_off(records.len() / 2);
+                let shared: &TomlFile<'_> = f;
+                std::thread::scope(|scope| {
+                    let second = scope.spawn(|| own(shared, second));
+                    let mut first = own(shared, records);
+                    match second.join() {
+                        Ok(second) => first.extend(second),
+                        Err(panic) => std::panic::resume_unwind(panic),
+                    }
+                    first
+                })
+            } else {
+                own(f, records)
+            };
             let mut seen = Ids::default();
             // Every phrasing (questions and alternates), folded, and the
             // entry that owns it: the same words must not lead to two
             // different answers.
             let mut phrasings: HashMap<String, usize> = HashMap::default();
             let mut out = Vec::new();
-            for Record { line, value: raw } in records {
+            for (Record { line, value: raw }, own) in checked {
                 let id = raw.id.get_ref().clone();
                 seen.check(f, "entry", &raw.id);
-                nonempty(f, "question", &raw.question);
-                check_answer(f, &id, &raw.answer);
-                let mut phrases = vec![&raw.question];
-                phrases.extend(raw.alternates.iter());
-                for phrase in phrases {
-                    let folded = fold_phrase(phrase.get_ref());
+                f.problems.extend(own.before_phrasings);
+                let phrases = std::iter::once(&raw.question).chain(raw.alternates.iter());
+                for (phrase, folded) in phrases.zip(own.folded) {
                     if folded.is_empty() {
                         continue;
                     }
@@ -541,22 +566,7 @@ impl Loader<'_> {
                         );
                     }
                 }
-                if raw.sources.is_empty() {
-                    f.problem_at(
-                        &raw.id,
-                        format!("entry \"{id}\" cites no source: add a [[entry.source]]"),
-                    );
-                }
-                if let Some(sources) = sources {
-                    let cited: Vec<&Section> = raw
-                        .sources
-                        .iter()
-                        .filter_map(|cite| check_citation(f, &id, cite, sources, &sections))
-                        .collect();
-                    if cited.len() == raw.sources.len() {
-                        check_numbers(f, &id, &raw.answer, &cited);
-                    }
-                }
+                f.problems.extend(own.after_topics);
                 out.push(Entry {
                     id,
                     question: trimmed(raw.question.into_inner()),
@@ -616,6 +626,62 @@ impl Loader<'_> {
             }
         }
         entries
+    }
+}
+
+/// From this many entries their own checks run in two halves on two
+/// threads: below it a thread costs more than it saves.
+const PARALLEL_CHECK_ENTRIES: usize = 2_000;
+
+/// What one entry is checked for on its own, with its problems in the
+/// order they are reported around the checks that need other entries.
+struct OwnChecks {
+    /// Problems with the question and the answer.
+    before_phrasings: Vec<Problem>,
+    /// The question and each alternate, folded (empty when nothing is left).
+    folded: Vec<String>,
+    /// Problems with the citations.
+    after_topics: Vec<Problem>,
+}
+
+/// The checks an entry needs nothing else for: its question and answer, its
+/// phrasings folded for the duplicate check, and its citations (quotes and
+/// numbers against the cited sections). `f` collects nothing: problems are
+/// returned.
+fn own_checks(
+    f: &mut TomlFile<'_>,
+    raw: &RawEntry,
+    sources: Option<&[Source]>,
+    sections: &HashMap<(&str, &str), &Section>,
+) -> OwnChecks {
+    let id = raw.id.get_ref();
+    nonempty(f, "question", &raw.question);
+    check_answer(f, id, &raw.answer);
+    let before_phrasings = std::mem::take(&mut f.problems);
+    let folded = std::iter::once(&raw.question)
+        .chain(raw.alternates.iter())
+        .map(|p| fold_phrase(p.get_ref()))
+        .collect();
+    if raw.sources.is_empty() {
+        f.problem_at(
+            &raw.id,
+            format!("entry \"{id}\" cites no source: add a [[entry.source]]"),
+        );
+    }
+    if let Some(sources) = sources {
+        let cited: Vec<&Section> = raw
+            .sources
+            .iter()
+            .filter_map(|cite| check_citation(f, id, cite, sources, sections))
+            .collect();
+        if cited.len() == raw.sources.len() {
+            check_numbers(f, id, &raw.answer, &cited);
+        }
+    }
+    OwnChecks {
+        before_phrasings,
+        folded,
+        after_topics: std::mem::take(&mut f.problems),
     }
 }
 

@@ -27,6 +27,31 @@ pub(crate) struct TomlFile<'a> {
     line_starts: Vec<usize>,
 }
 
+/// From this size a `[[key]]` file is parsed in two halves on two threads
+/// (see [`TomlFile::records`]): below it a thread costs more than it saves,
+/// and the shipped entries.toml (tens of kilobytes) parses in a blink.
+const SPLIT_MIN_BYTES: usize = 1 << 20;
+
+/// The records read from part of a file, and what went wrong there.
+struct Part<T> {
+    records: Vec<Record<T>>,
+    problems: Vec<Problem>,
+    broken_ids: Vec<String>,
+    /// No syntax error, and nothing but `[[key]]` sections: the part reads
+    /// the same on its own as within the whole file.
+    clean: bool,
+}
+
+impl<T> Part<T> {
+    /// This part followed by `next`.
+    fn then(mut self, next: Part<T>) -> Part<T> {
+        self.records.extend(next.records);
+        self.problems.extend(next.problems);
+        self.broken_ids.extend(next.broken_ids);
+        self
+    }
+}
+
 /// A deserialised record and the line it starts on.
 pub(crate) struct Record<T> {
     pub line: usize,
@@ -44,6 +69,18 @@ impl<'a> TomlFile<'a> {
             problems: Vec::new(),
             broken_ids: Vec::new(),
             line_starts,
+        }
+    }
+
+    /// The same file with no problems recorded yet: for checks run on
+    /// another thread, whose problems are then taken in order.
+    pub fn fork(&self) -> TomlFile<'a> {
+        TomlFile {
+            label: self.label,
+            text: self.text,
+            problems: Vec::new(),
+            broken_ids: Vec::new(),
+            line_starts: self.line_starts.clone(),
         }
     }
 
@@ -71,8 +108,8 @@ impl<'a> TomlFile<'a> {
     }
 
     fn toml_error(&mut self, err: &toml::de::Error) {
-        let message = friendly(err.message());
-        self.problem(err.span().map(|s| s.start), message);
+        let problem = self.toml_problem(err);
+        self.problems.push(problem);
     }
 
     /// Parses the whole document, recovering from syntax errors where the
@@ -87,26 +124,105 @@ impl<'a> TomlFile<'a> {
 
     /// Reads a document made of one array of tables, `[[key]]`, into records.
     /// Anything else at the top level is a problem.
-    pub fn records<T: DeserializeOwned>(&mut self, key: &str) -> Vec<Record<T>> {
-        let document = self.document();
-        let mut out = Vec::new();
+    ///
+    /// A large file is parsed in two halves on two threads, cut at a
+    /// `[[key]]` line near its middle. The halves are only used when both
+    /// parse cleanly and hold nothing but `[[key]]` sections, which makes
+    /// them exactly the whole file's records; otherwise the whole file is
+    /// parsed again in one piece, so every problem is reported as it would
+    /// be without the cut.
+    pub fn records<T: DeserializeOwned + Send>(&mut self, key: &str) -> Vec<Record<T>> {
+        let len = self.text.len();
+        let halves = self.cut(key).and_then(|at| {
+            let (first, second) = std::thread::scope(|scope| {
+                let second = scope.spawn(|| self.part::<T>(key, at, len));
+                let first = self.part::<T>(key, 0, at);
+                match second.join() {
+                    Ok(second) => (first, second),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            });
+            (first.clean && second.clean).then(|| first.then(second))
+        });
+        let part = match halves {
+            Some(part) => part,
+            None => self.part(key, 0, len),
+        };
+        self.problems.extend(part.problems);
+        self.broken_ids.extend(part.broken_ids);
+        part.records
+    }
+
+    /// Where to cut the text for [`TomlFile::records`]: the start of the
+    /// first `[[key]]` line past the middle, if the file is large enough to
+    /// gain from two threads.
+    fn cut(&self, key: &str) -> Option<usize> {
+        let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+        if self.text.len() < SPLIT_MIN_BYTES || !parallel {
+            return None;
+        }
+        let header = format!("\n[[{key}]]");
+        let mut from = self.text.len() / 2;
+        while !self.text.is_char_boundary(from) {
+            from += 1;
+        }
+        let mut search = &self.text[from..];
+        loop {
+            let at = search.find(&header)?;
+            let after = &search[at + header.len()..];
+            let line_start = self.text.len() - search.len() + at + 1;
+            // The header alone on its line (spaces or a comment may follow).
+            if after.starts_with(['\n', '\r', ' ', '\t', '#']) || after.is_empty() {
+                return Some(line_start);
+            }
+            search = &search[at + header.len()..];
+        }
+    }
+
+    /// The records of `self.text[from..to]`, with spans and problems
+    /// located in the whole file.
+    fn part<T: DeserializeOwned>(&self, key: &str, from: usize, to: usize) -> Part<T> {
+        let mut part = Part {
+            records: Vec::new(),
+            problems: Vec::new(),
+            broken_ids: Vec::new(),
+            clean: true,
+        };
+        // A part after the start is parsed with what comes before it blanked
+        // out: spans inside its records are then offsets in the whole file,
+        // as the checks that read them later expect.
+        let blanked: String;
+        let source = if from == 0 {
+            &self.text[..to]
+        } else {
+            blanked = " ".repeat(from) + &self.text[from..to];
+            &blanked
+        };
+        let at = |offset: usize| Some(self.line_of(offset));
+        let (document, errors) = DeTable::parse_recoverable(source);
+        for err in &errors {
+            part.clean = false;
+            part.problems.push(self.toml_problem(err));
+        }
         for (name, value) in document.into_inner() {
             if name.get_ref().as_ref() != key {
-                self.problem_at(
-                    &name,
+                part.clean = false;
+                part.problems.push(self.problem_at_line(
+                    at(name.span().start),
                     format!(
                         "unknown key `{}`: this file holds only [[{key}]] sections",
                         name.get_ref()
                     ),
-                );
+                ));
                 continue;
             }
             let span = value.span();
             let DeValue::Array(items) = value.into_inner() else {
-                self.problem(
-                    Some(span.start),
+                part.clean = false;
+                part.problems.push(self.problem_at_line(
+                    at(span.start),
                     format!("`{key}` must be written as [[{key}]] sections"),
-                );
+                ));
                 continue;
             };
             for item in items {
@@ -117,15 +233,30 @@ impl<'a> TomlFile<'a> {
                     .and_then(|id| id.get_ref().as_str())
                     .map(str::to_owned);
                 match T::deserialize(item.into_deserializer()) {
-                    Ok(value) => out.push(Record { line, value }),
+                    Ok(value) => part.records.push(Record { line, value }),
                     Err(err) => {
-                        self.toml_error(&err);
-                        self.broken_ids.extend(id);
+                        part.problems.push(self.toml_problem(&err));
+                        part.broken_ids.extend(id);
                     }
                 }
             }
         }
-        out
+        part
+    }
+
+    /// A problem on a line (or for the whole file).
+    fn problem_at_line(&self, line: Option<usize>, message: String) -> Problem {
+        Problem {
+            file: self.label.to_owned(),
+            line,
+            message,
+        }
+    }
+
+    /// A TOML error as a problem on its line.
+    fn toml_problem(&self, err: &toml::de::Error) -> Problem {
+        let line = err.span().map(|s| self.line_of(s.start));
+        self.problem_at_line(line, friendly(err.message()))
     }
 
     /// Reads a document that is one table of settings.
@@ -157,4 +288,109 @@ fn friendly(message: &str) -> String {
         return format!("wrong kind of value: {rest}");
     }
     message.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Item {
+        id: Spanned<String>,
+        text: Spanned<String>,
+    }
+
+    /// A record as compared: its line, and each value with its span
+    /// (`Spanned`'s own equality ignores spans).
+    type Seen = (
+        usize,
+        String,
+        std::ops::Range<usize>,
+        std::ops::Range<usize>,
+    );
+
+    fn seen(record: Record<Item>) -> Seen {
+        let Item { id, text } = record.value;
+        (record.line, id.get_ref().clone(), id.span(), text.span())
+    }
+
+    /// Records from the two-thread parse and from a one-piece parse of
+    /// `text`: lines, values and spans, problems and broken ids.
+    fn both_ways(text: &str) -> [(Vec<Seen>, Vec<String>, Vec<String>); 2] {
+        let mut split = TomlFile::new("big.toml", text);
+        let records = split.records::<Item>("entry");
+        let whole = TomlFile::new("big.toml", text);
+        let part = whole.part::<Item>("entry", 0, text.len());
+        let shown = |problems: &[Problem]| problems.iter().map(ToString::to_string).collect();
+        [
+            (
+                records.into_iter().map(seen).collect(),
+                shown(&split.problems),
+                split.broken_ids,
+            ),
+            (
+                part.records.into_iter().map(seen).collect(),
+                shown(&part.problems),
+                part.broken_ids,
+            ),
+        ]
+    }
+
+    /// Large enough to be cut in two.
+    fn big(records: usize, at_middle: &str) -> String {
+        let mut text = String::new();
+        for i in 0..records {
+            if i == records / 2 {
+                text.push_str(at_middle);
+            }
+            text.push_str(&format!(
+                "[[entry]]\nid = \"e{i}\"\ntext = \"words {i}\"\n\n"
+            ));
+        }
+        assert!(text.len() >= SPLIT_MIN_BYTES);
+        text
+    }
+
+    /// However the file is cut, the records and problems are those of a
+    /// one-piece parse: the halves are only used when they read the same.
+    #[test]
+    fn cutting_a_large_file_changes_nothing() {
+        // About 1.1 MiB: just past the size that is cut.
+        let n = 25_000;
+        for (case, middle, problems) in [
+            ("clean", String::new(), 0),
+            (
+                "a wrong type past the cut",
+                "[[entry]]\nid = \"x\"\ntext = 5\n\n".repeat(2),
+                2,
+            ),
+            (
+                "a syntax error past the cut",
+                "[[entry]]\nid = \"y\"\ntext = \"open\n".to_owned(),
+                1,
+            ),
+            (
+                "a multi-line string across the cut",
+                format!(
+                    "[[entry]]\nid = \"z\"\ntext = \"\"\"\n{}\"\"\"\n\n",
+                    "[[entry]]\n".repeat(n)
+                ),
+                0,
+            ),
+            (
+                "a foreign table past the cut",
+                "[misc]\nx = 1\n\n".to_owned(),
+                1,
+            ),
+        ] {
+            let text = big(n, &middle);
+            let [split, whole] = both_ways(&text);
+            assert_eq!(split, whole, "{case}");
+            assert!(split.1.len() >= problems, "{case}: {:?}", split.1);
+            assert!(!split.0.is_empty(), "{case}");
+        }
+    }
 }
