@@ -33,6 +33,8 @@
 //!   bot against a fake Discord.
 //! - [`config`] reads the operator's settings; the token comes only from the
 //!   environment.
+//! - `parallel` splits the loading of a large catalog over two threads
+//!   (scoped: nothing outlives the call); small content loads on one.
 //! - `src/main.rs` is the command line (`run`, `ask`, `check`, `topics`,
 //!   `topic`), a thin layer over these.
 //!
@@ -71,6 +73,7 @@ pub mod content;
 pub mod cooldown;
 pub mod discord;
 pub mod matcher;
+mod parallel;
 pub mod reply;
 pub mod service;
 

@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Deserialize;
@@ -16,6 +17,7 @@ use super::{
     normalize_quoted, Catalog, Citation, Entry, Messages, Problem, RedFlag, RedFlags, Section,
     Source, SynonymGroup, Topic, MAX_ANSWER_CHARS,
 };
+use crate::parallel;
 
 /// The file that lists the source articles and their sections.
 pub const SOURCES: &str = "sources.toml";
@@ -47,26 +49,28 @@ pub fn parse(
     read: impl Fn(&str) -> std::io::Result<Vec<u8>> + Sync,
 ) -> Result<Catalog, Vec<Problem>> {
     let dir_label = dir_label.trim_end_matches('/');
-    // The sources and their articles are read on a second thread while
-    // this one reads the other files and parses entries.toml, the largest.
     let fresh = || Loader {
         dir_label,
         read: &read,
         problems: Vec::new(),
     };
-    let ((sources, sources_problems), (entries_file, entries_problems)) =
-        std::thread::scope(|scope| {
-            let sources = scope.spawn(|| {
-                let mut loader = fresh();
-                (loader.sources(), loader.problems)
-            });
+    // A large entries.toml is parsed while a second thread reads the
+    // sources and their articles.
+    let mut entries_loader = fresh();
+    let entries_text = entries_loader.text(ENTRIES);
+    let split = parallel::worth_it(
+        entries_text.as_ref().map_or(0, String::len),
+        parallel::MIN_BYTES,
+    );
+    let (entries_file, (sources, sources_problems)) = parallel::join(
+        split,
+        || entries_text.map(|text| entries_loader.entries_file(text)),
+        || {
             let mut loader = fresh();
-            let entries_file = (loader.entries_file(), loader.problems);
-            match sources.join() {
-                Ok(sources) => (sources, entries_file),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        });
+            (loader.sources(), loader.problems)
+        },
+    );
+    let entries_problems = entries_loader.problems;
     let sources_ok = sources_problems.is_empty();
     // Problems in the order the files are checked, whichever thread found
     // them.
@@ -111,6 +115,8 @@ pub fn parse(
 /// slowest step of a load, done while sources.toml is read.
 struct EntriesFile {
     text: String,
+    /// Where its lines start, found by the parse and kept for the checks.
+    line_starts: Arc<[usize]>,
     records: Vec<Record<RawEntry>>,
     /// Problems found so far (syntax, unknown keys, wrong types).
     problems: Vec<Problem>,
@@ -447,21 +453,22 @@ impl Loader<'_> {
         .flatten()
     }
 
-    /// Reads and parses entries.toml; a file that cannot be read is a
-    /// problem recorded now, the file's own problems come with the checks.
-    fn entries_file(&mut self) -> Option<EntriesFile> {
-        let text = self.text(ENTRIES)?;
+    /// Parses entries.toml's text into records; its problems come with the
+    /// checks.
+    fn entries_file(&self, text: String) -> EntriesFile {
         let label = self.label(ENTRIES);
         let mut file = TomlFile::new(&label, &text);
         let records = file.records("entry");
         let problems = std::mem::take(&mut file.problems);
         let broken_ids = std::mem::take(&mut file.broken_ids);
-        Some(EntriesFile {
+        let line_starts = file.line_starts();
+        EntriesFile {
             text,
+            line_starts,
             records,
             problems,
             broken_ids,
-        })
+        }
     }
 
     fn entries(
@@ -502,21 +509,16 @@ impl Loader<'_> {
                 .collect::<Vec<_>>()
         };
         let mut check = |f: &mut TomlFile<'_>, mut records: Vec<Record<RawEntry>>| {
-            let checked = if records.len() >= PARALLEL_CHECK_ENTRIES {
-                let second = records.split_off(records.len() / 2);
-                let shared: &TomlFile<'_> = f;
-                std::thread::scope(|scope| {
-                    let second = scope.spawn(|| own(shared, second));
-                    let mut first = own(shared, records);
-                    match second.join() {
-                        Ok(second) => first.extend(second),
-                        Err(panic) => std::panic::resume_unwind(panic),
-                    }
-                    first
-                })
+            let split = parallel::worth_it(records.len(), parallel::MIN_ENTRIES);
+            let second = if split {
+                records.split_off(records.len() / 2)
             } else {
-                own(f, records)
+                Vec::new()
             };
+            let shared: &TomlFile<'_> = f;
+            let (mut checked, rest) =
+                parallel::join(split, || own(shared, records), || own(shared, second));
+            checked.extend(rest);
             let mut seen = Ids::default();
             // Every phrasing (questions and alternates), folded, and the
             // entry that owns it: the same words must not lead to two
@@ -602,7 +604,7 @@ impl Loader<'_> {
         let entries = match file {
             Some(file) => {
                 let label = self.label(ENTRIES);
-                let mut f = TomlFile::new(&label, &file.text);
+                let mut f = TomlFile::with_lines(&label, &file.text, file.line_starts);
                 f.problems = file.problems;
                 f.broken_ids = file.broken_ids;
                 let entries = check(&mut f, file.records);
@@ -628,10 +630,6 @@ impl Loader<'_> {
         entries
     }
 }
-
-/// From this many entries their own checks run in two halves on two
-/// threads: below it a thread costs more than it saves.
-const PARALLEL_CHECK_ENTRIES: usize = 2_000;
 
 /// What one entry is checked for on its own, with its problems in the
 /// order they are reported around the checks that need other entries.

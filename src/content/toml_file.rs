@@ -5,11 +5,14 @@
 //! record (`[[entry]]`, `[[topic]]`...) is deserialised on its own, so one
 //! misspelt key does not hide the mistakes in the records after it.
 
+use std::sync::Arc;
+
 use serde::de::{DeserializeOwned, IntoDeserializer};
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use super::Problem;
+use crate::parallel;
 
 /// A content file's label and text, and the problems found in it so far.
 pub(crate) struct TomlFile<'a> {
@@ -24,13 +27,9 @@ pub(crate) struct TomlFile<'a> {
     pub broken_ids: Vec<String>,
     /// Byte offsets where lines start, so a line number is a binary search
     /// rather than a count from the top (files can hold 100,000 entries).
-    line_starts: Vec<usize>,
+    /// Shared by the file's forks and by later passes over the same text.
+    line_starts: Arc<[usize]>,
 }
-
-/// From this size a `[[key]]` file is parsed in two halves on two threads
-/// (see [`TomlFile::records`]): below it a thread costs more than it saves,
-/// and the shipped entries.toml (tens of kilobytes) parses in a blink.
-const SPLIT_MIN_BYTES: usize = 1 << 20;
 
 /// The records read from part of a file, and what went wrong there.
 struct Part<T> {
@@ -63,6 +62,12 @@ impl<'a> TomlFile<'a> {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
+        TomlFile::with_lines(label, text, line_starts)
+    }
+
+    /// [`TomlFile::new`] with the line starts an earlier pass over the same
+    /// text found ([`TomlFile::line_starts`]).
+    pub fn with_lines(label: &'a str, text: &'a str, line_starts: Arc<[usize]>) -> Self {
         TomlFile {
             label,
             text,
@@ -80,8 +85,13 @@ impl<'a> TomlFile<'a> {
             text: self.text,
             problems: Vec::new(),
             broken_ids: Vec::new(),
-            line_starts: self.line_starts.clone(),
+            line_starts: Arc::clone(&self.line_starts),
         }
+    }
+
+    /// Where the file's lines start, for a later pass over the same text.
+    pub fn line_starts(&self) -> Arc<[usize]> {
+        Arc::clone(&self.line_starts)
     }
 
     /// The 1-based line holding byte `offset` of the text.
@@ -134,14 +144,11 @@ impl<'a> TomlFile<'a> {
     pub fn records<T: DeserializeOwned + Send>(&mut self, key: &str) -> Vec<Record<T>> {
         let len = self.text.len();
         let halves = self.cut(key).and_then(|at| {
-            let (first, second) = std::thread::scope(|scope| {
-                let second = scope.spawn(|| self.part::<T>(key, at, len));
-                let first = self.part::<T>(key, 0, at);
-                match second.join() {
-                    Ok(second) => (first, second),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            });
+            let (first, second) = parallel::join(
+                true,
+                || self.part::<T>(key, 0, at),
+                || self.part::<T>(key, at, len),
+            );
             (first.clean && second.clean).then(|| first.then(second))
         });
         let part = match halves {
@@ -157,8 +164,7 @@ impl<'a> TomlFile<'a> {
     /// first `[[key]]` line past the middle, if the file is large enough to
     /// gain from two threads.
     fn cut(&self, key: &str) -> Option<usize> {
-        let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-        if self.text.len() < SPLIT_MIN_BYTES || !parallel {
+        if !parallel::worth_it(self.text.len(), parallel::MIN_BYTES) {
             return None;
         }
         let header = format!("\n[[{key}]]");
@@ -350,7 +356,7 @@ mod tests {
                 "[[entry]]\nid = \"e{i}\"\ntext = \"words {i}\"\n\n"
             ));
         }
-        assert!(text.len() >= SPLIT_MIN_BYTES);
+        assert!(text.len() >= parallel::MIN_BYTES);
         text
     }
 

@@ -14,6 +14,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::normalize::{Normalizer, Word};
 use crate::content::{Catalog, Entry, SynonymGroup, Topic};
+use crate::parallel;
 
 /// Words shorter than this are never typo-corrected: one edit turns a short
 /// word into a different real word too easily ("bad" → "back").
@@ -48,11 +49,6 @@ const ANSWER_FACTOR: f64 = 0.5;
 /// How much a typo-corrected word counts, relative to one typed correctly:
 /// the correction is a guess, so it should not be as convincing.
 pub(crate) const TYPO_DISCOUNT: f64 = 0.85;
-
-/// From this many entries the index build reads the catalog in two halves
-/// on two threads: below it a thread costs more than it saves, and the
-/// shipped content (tens of entries) builds in a few milliseconds anyway.
-const PARALLEL_MIN_ENTRIES: usize = 2_000;
 
 /// One token of a question, ready for scoring.
 #[derive(Debug, Clone, PartialEq)]
@@ -255,16 +251,9 @@ impl<'s> Lexicon<'s> {
         }
     }
 
-    /// The words of the text last read, joined by spaces (see [`fold`]).
+    /// The text last read, folded (see [`fold`]).
     fn fold(&self) -> String {
-        let mut out = String::new();
-        for (i, &w) in self.buffer.iter().enumerate() {
-            if i > 0 {
-                out.push(' ');
-            }
-            out.push_str(&self.words[w as usize].text);
-        }
-        out
+        fold(self.buffer.iter().map(|&w| &self.words[w as usize]))
     }
 
     /// Marks the non-stop words of the text last read as vocabulary.
@@ -611,30 +600,21 @@ impl Index {
         let normalizer = Normalizer::default();
         let synonyms = synonym_table(&normalizer, &catalog.synonyms);
 
-        // Entries are read in two halves on two threads when the catalog is
-        // large enough to gain from it; the second half's token ids are
-        // then mapped into the first's.
-        let parallel = catalog.entries.len() >= PARALLEL_MIN_ENTRIES
-            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-        let half = if parallel {
+        // A large catalog's entries are read in two halves on two threads;
+        // the second half's token ids are then mapped into the first's.
+        let split = parallel::worth_it(catalog.entries.len(), parallel::MIN_ENTRIES);
+        let half = if split {
             catalog.entries.len() / 2
         } else {
             catalog.entries.len()
         };
         let (first, second) = catalog.entries.split_at(half);
         let read = |entries| Reading::of(&normalizer, &synonyms, &catalog.topics, entries);
-        let (mut reading, rest) = if second.is_empty() {
-            (read(first), None)
-        } else {
-            std::thread::scope(|scope| {
-                let other = scope.spawn(|| read(second));
-                let reading = read(first);
-                match other.join() {
-                    Ok(rest) => (reading, Some(rest)),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            })
-        };
+        let (mut reading, rest) = parallel::join(
+            split,
+            || read(first),
+            || (!second.is_empty()).then(|| read(second)),
+        );
         if let Some(rest) = rest {
             reading.merge(rest);
         }
@@ -653,16 +633,14 @@ impl Index {
 
         vocabulary.sort_unstable();
         vocabulary.dedup();
-        // The deletion index needs only the vocabulary: built on a second
-        // thread while this one weighs tokens and files postings.
-        let (tables, deletions) = std::thread::scope(|scope| {
-            let deletions = scope.spawn(|| deletion_index(&vocabulary));
-            let tables = Tables::new(&lexicon.names, &anchors, asked, answered, phrasings);
-            match deletions.join() {
-                Ok(deletions) => (tables, deletions),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        });
+        // The deletion index needs only the vocabulary: for a large catalog
+        // it is built on a second thread while this one weighs tokens and
+        // files postings.
+        let (tables, deletions) = parallel::join(
+            split,
+            || Tables::new(&lexicon.names, &anchors, asked, answered, phrasings),
+            || deletion_index(&vocabulary),
+        );
         Index {
             normalizer,
             synonyms,
@@ -835,12 +813,15 @@ fn stems(normalizer: &Normalizer, phrase: &str) -> Vec<String> {
 
 /// The words of a text joined by spaces: two texts that fold alike are the
 /// same phrasing.
-fn fold(words: &[Word]) -> String {
-    words
-        .iter()
-        .map(|w| w.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
+fn fold<'w>(words: impl IntoIterator<Item = &'w Word>) -> String {
+    let mut out = String::new();
+    for (i, word) in words.into_iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(&word.text);
+    }
+    out
 }
 
 #[cfg(test)]
