@@ -142,9 +142,10 @@ impl Config {
         }
     }
 
-    /// The checks behind [`Config::parse`], before its messages are made
-    /// one line.
-    fn parse_text(label: &str, text: &str) -> Result<Config, Vec<Problem>> {
+    /// Parses a configuration file's text; `label` names it in problems.
+    /// (A problem prints on one line even when its message quotes a key
+    /// holding a line break or a terminal control: see `Problem`'s Display.)
+    pub fn parse(label: &str, text: &str) -> Result<Config, Vec<Problem>> {
         if let Some(problem) = token_in_file(label, text) {
             return Err(vec![problem]);
         }
@@ -178,21 +179,6 @@ impl Config {
         } else {
             Err(problems)
         }
-    }
-
-    /// Parses a configuration file's text; `label` names it in problems.
-    /// Each problem is one line: messages quote the file's keys, which may
-    /// hold escaped line breaks (`"a\nb" = 1`) or terminal controls.
-    pub fn parse(label: &str, text: &str) -> Result<Config, Vec<Problem>> {
-        Config::parse_text(label, text).map_err(|problems| {
-            problems
-                .into_iter()
-                .map(|p| Problem {
-                    message: crate::content::one_line(&p.message),
-                    ..p
-                })
-                .collect()
-        })
     }
 }
 

@@ -253,7 +253,7 @@ impl fmt::Display for Problem {
 /// overrides written as escapes (`\n`, `\u{202e}`), so a message quoting a
 /// file's keys or values is one line that reads as its characters are
 /// stored, and cannot rewrite a terminal.
-pub fn one_line(text: &str) -> String {
+fn one_line(text: &str) -> String {
     let escaped = |c: char| {
         c.is_control()
             || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
