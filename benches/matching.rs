@@ -10,7 +10,7 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
 
-use backpain_bot::matcher::{Matcher, Thresholds};
+use backpain_bot::matcher::{Matcher, Thresholds, MAX_TRIAGE_CHARS};
 use backpain_bot::reply::AskRecord;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
@@ -45,6 +45,22 @@ const SHIPPED_MIX: [&str; 16] = [
     "tell me a joke",
     "how do I treat a sprained ankle",
     "what is the meaning of life",
+];
+
+/// Messages as members type them, for the triage benchmark: long and
+/// casual, with red-flag words that fire, are negated, are in the past, or
+/// are benign; the same proportions as the tuning vignettes.
+const TRIAGE_MIX: [&str; 10] = [
+    "yo does anyone know if acupressure is legit for back pain? mine's been bad all week",
+    "honestly i feel like ending it all because of this back pain",
+    "no fever, no numbness, just a stiff lower back. what causes that?",
+    "I had a car accident ten years ago but my back pain now is from my job, what causes it?",
+    "i can hardly stand up and my legs keep giving out",
+    "I fell asleep during my acupressure session, is that ok?",
+    "got into a car crash yesterday and my back is really sore, should i try acupressure?",
+    "i dont have a fever my legs are giving out",
+    "how many acupuncture sessions do I need? also I've been peeing myself since Tuesday",
+    "can lifting hurt my back",
 ];
 
 fn shipped() -> Matcher {
@@ -121,6 +137,18 @@ fn matching(c: &mut Criterion) {
     let mix: Vec<String> = SHIPPED_MIX.iter().map(|s| (*s).to_owned()).collect();
     let mut group = c.benchmark_group("match");
     group.bench_function("shipped", |b| per_question(b, &mix, |q| matcher.ask(q)));
+    let messages: Vec<String> = TRIAGE_MIX.iter().map(|s| (*s).to_owned()).collect();
+    group.bench_function("shipped/members-messages", |b| {
+        per_question(b, &messages, |q| matcher.ask(q))
+    });
+    // The longest message Discord lets anyone send, its emergency at the end.
+    let chatter = "so my back has been bad and i tried lots of things like stretching. ";
+    let mut longest = chatter.repeat(MAX_TRIAGE_CHARS / chatter.len());
+    longest.push_str("now i lost control of my bladder");
+    let longest = vec![longest];
+    group.bench_function("shipped/longest-message", |b| {
+        per_question(b, &longest, |q| matcher.ask(q))
+    });
     for size in SIZES {
         let synthetic = load(&synthetic::catalog_files(size, 7));
         let questions = synthetic::questions(size, 400, 11);

@@ -127,7 +127,10 @@ pub fn catalog_files(entries: usize, seed: u64) -> BTreeMap<String, Vec<u8>> {
     let synonyms = "[[synonym]]\nwords = [\"pain\", \"hurt\", \"ache\"]\n\n\
                     [[synonym]]\nwords = [\"safe\", \"risky\", \"dangerous\"]\n";
     let red_flags = "message = \"Seek care now: {reason}.\"\n\n[[flag]]\nid = \"chest\"\n\
-                     name = \"chest pain\"\nwhen = [[\"chest\", \"pain\"]]\n";
+                     name = \"chest pain\"\nwhen = [[\"chest\", \"pain\"]]\n\n[[flag]]\n\
+                     id = \"crisis\"\nkind = \"crisis\"\nname = \"suicide\"\nwhen = [[\"suicide\"]]\n";
+    let crisis = "message = \"Talk to someone now: {lines}\"\n\n[[line]]\nregion = \"Anywhere\"\n\
+                  contact = \"your local emergency number\"\n";
     BTreeMap::from([
         ("article.txt".to_owned(), article.into_bytes()),
         ("sources.toml".to_owned(), sources.into_bytes()),
@@ -139,6 +142,7 @@ pub fn catalog_files(entries: usize, seed: u64) -> BTreeMap<String, Vec<u8>> {
             b"disclaimer = \"Not medical advice.\"\n".to_vec(),
         ),
         ("red-flags.toml".to_owned(), red_flags.as_bytes().to_vec()),
+        ("crisis.toml".to_owned(), crisis.as_bytes().to_vec()),
     ])
 }
 

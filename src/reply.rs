@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::content::{Catalog, Entry, Topic};
+use crate::content::{Catalog, Entry, FlagKind, Topic, REASON};
 use crate::matcher::{Match, Matcher, Outcome};
 
 /// Discord's limit on a message's content, in characters.
@@ -20,13 +20,11 @@ pub const NEAREST_TOPICS: usize = 3;
 pub fn render(matcher: &Matcher, m: &Match) -> String {
     let catalog = matcher.catalog();
     let body = match (m.outcome, m.entry) {
-        (Outcome::Urgent, _) => {
-            let reason = m
-                .flag
-                .and_then(|i| catalog.red_flags.flags.get(i))
-                .map_or("a warning sign", |f| f.name.as_str());
-            catalog.red_flags.message.replace("{reason}", reason)
-        }
+        (Outcome::Urgent, _) => match m.flag.and_then(|i| catalog.red_flags.flags.get(i)) {
+            Some(flag) if flag.kind == FlagKind::Crisis => catalog.crisis.text(),
+            Some(flag) => catalog.red_flags.emergency_text(flag),
+            None => catalog.red_flags.message.replace(REASON, "a warning sign"),
+        },
         (Outcome::Answer, Some(i)) => answer_body(catalog, matcher.entry(i)),
         (Outcome::Suggest, _) => {
             let mut text = String::from("I'm not sure which question you mean. Did you mean:\n");
@@ -130,7 +128,7 @@ fn answer_body(catalog: &Catalog, entry: &Entry) -> String {
 }
 
 fn with_disclaimer(catalog: &Catalog, body: String) -> String {
-    format!("{body}\n\n{}", catalog.messages.disclaimer)
+    catalog.messages.wrap(body)
 }
 
 /// One line of `backpain-bot ask --json`: the contract scripts rely on.
@@ -146,6 +144,8 @@ pub struct AskRecord<'a> {
     pub entry: Option<EntryRecord<'a>>,
     /// The entries offered, for `suggest`.
     pub suggestions: Vec<SuggestionRecord<'a>>,
+    /// The red flag that made the outcome `urgent`; `null` otherwise.
+    pub flag: Option<FlagRecord<'a>>,
     /// The exact text the bot would post.
     pub reply: String,
 }
@@ -174,6 +174,15 @@ pub struct SourceRecord<'a> {
     pub title: &'a str,
     /// The cited section's heading.
     pub section: &'a str,
+}
+
+/// A red flag in the JSON contract.
+#[derive(Debug, Serialize)]
+pub struct FlagRecord<'a> {
+    /// The flag's stable id (`crisis`, `bladder-bowel`...).
+    pub id: &'a str,
+    /// What was noticed, as the reply names it.
+    pub name: &'a str,
 }
 
 /// A suggestion in the JSON contract.
@@ -229,6 +238,13 @@ impl<'a> AskRecord<'a> {
                     }
                 })
                 .collect(),
+            flag: m
+                .flag
+                .and_then(|i| catalog.red_flags.flags.get(i))
+                .map(|f| FlagRecord {
+                    id: &f.id,
+                    name: &f.name,
+                }),
             reply: render(matcher, m),
         }
     }

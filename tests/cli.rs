@@ -77,6 +77,7 @@ fn ask_json_answers_each_stdin_line_in_order_with_exactly_the_contract_fields() 
             [
                 "confidence",
                 "entry",
+                "flag",
                 "outcome",
                 "question",
                 "reply",
@@ -89,6 +90,7 @@ fn ask_json_answers_each_stdin_line_in_order_with_exactly_the_contract_fields() 
             .unwrap_or("")
             .contains("not medical advice"));
     }
+    assert!(rows.iter().all(|r| r["flag"].is_null()));
     assert_eq!(rows[0]["question"], "Is acupuncture painful?");
     assert_eq!(rows[1]["question"], "");
     let entry = &rows[0]["entry"];

@@ -53,6 +53,19 @@ async fn dms_and_answer_channels_are_answered_but_off_topic_chatter_is_not() {
         .say(&in_channel, "I fell off a ladder and now my back hurts")
         .await;
     check_reply(&urgent, "urgent medical care");
+    // So is a crisis message, with the crisis lines and without the
+    // member's words; in a DM too.
+    let crisis_text = "honestly i feel like ending it all because of this back pain";
+    for origin in [in_channel.clone(), Origin::dm(&member)] {
+        let crisis = bot.say(&origin, crisis_text).await;
+        check_reply(&crisis, "116 123");
+        let content = crisis.content().unwrap_or_default().to_owned();
+        assert!(content.contains("988"), "{content}");
+        assert!(
+            !content.contains("ending it all"),
+            "quoted the member: {content}"
+        );
+    }
     // A plain message elsewhere in the guild is not for the bot.
     let elsewhere = message_create(&Origin::guild(&member), "is acupressure safe?");
     bot.fake.dispatch("MESSAGE_CREATE", elsewhere.clone());

@@ -339,6 +339,42 @@ async fn slow_replies_are_deferred_within_the_deadline() {
     }
 }
 
+/// The words of urgent and crisis messages are never in the bot's own
+/// logs, at any level, while other questions' words are at DEBUG.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn urgent_messages_are_never_logged() {
+    let logs = Logs::get();
+    let bot = Running::start(&shipped(), 0).await;
+    let member = FakeUser::new("private");
+    let urgent = [
+        "i keep thinking about killing myself zxqcrisis",
+        "i lost control of my bladder zxqbladder",
+    ];
+    for text in urgent {
+        let reply = bot.say(&Origin::dm(&member), text).await;
+        assert!(reply.content().is_some());
+    }
+    bot.say(&Origin::dm(&member), "is acupuncture safe zxqcalm")
+        .await;
+    bot.stop().await;
+    let ours: Vec<String> = logs
+        .text()
+        .lines()
+        .filter(|l| l.contains("backpain_bot"))
+        .map(str::to_owned)
+        .collect();
+    assert!(
+        ours.iter().any(|l| l.contains("zxqcalm")),
+        "an ordinary question's words are logged at DEBUG"
+    );
+    for line in &ours {
+        assert!(
+            !line.contains("zxqcrisis") && !line.contains("zxqbladder"),
+            "{line}"
+        );
+    }
+}
+
 /// A whole session at TRACE: questions, slash commands, a reload, retries
 /// and a reconnect. The token is in none of it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -81,6 +81,19 @@ const RED_FLAGS: &str = r#"message = "Seek care now: {reason}."
 id = "bladder"
 name = "loss of bladder control"
 when = [["bladder | bowel", "control | leak"]]
+
+[[flag]]
+id = "crisis"
+kind = "crisis"
+name = "thoughts of suicide"
+when = [["suicide | suicidal"]]
+"#;
+
+const CRISIS: &str = r#"message = "Please talk to someone now: {lines}"
+
+[[line]]
+region = "Anywhere"
+contact = "call your local emergency number"
 "#;
 
 /// One edit to the fixture: in `file`, replace `from` with `to` (an empty
@@ -96,6 +109,7 @@ fn check(edits: &[Edit], expect: &[&str]) {
         ("synonyms.toml", SYNONYMS.as_bytes().to_vec()),
         ("messages.toml", MESSAGES.as_bytes().to_vec()),
         ("red-flags.toml", RED_FLAGS.as_bytes().to_vec()),
+        ("crisis.toml", CRISIS.as_bytes().to_vec()),
     ]);
     for &(file, from, to) in edits {
         match to {
@@ -287,6 +301,44 @@ fn red_flag_and_coverage_problems() {
         )],
         &["faq/red-flags.toml:1: `message` is empty"],
     );
+    check(
+        &[("red-flags.toml", "kind = \"crisis\"\n", Some("kind = \"crisi\"\n"))],
+        &[
+            "faq/red-flags.toml:10: red flag \"crisis\": kind \"crisi\" is not known (use \"emergency\" or \"crisis\")",
+            "faq/red-flags.toml: no [[flag]] has kind = \"crisis\": messages about suicide or self-harm would get no crisis reply",
+        ],
+    );
+    check(
+        &[("red-flags.toml", "", Some("message = \"Seek care: {reason}.\"\n\n[negation]\nwords = [\"no\"]\nreach = 40\n\n[[flag]]\nid = \"crisis\"\nkind = \"crisis\"\nname = \"suicide\"\nwhen = [[\"suicide\"]]\n"))],
+        &["faq/red-flags.toml:5: `reach` must be a whole number from 1 to 12 (words)"],
+    );
+    // An urgent reply must never be cut by Discord's limit.
+    let long_name = format!("name = \"{}\"", "a".repeat(2000));
+    let long_name: &'static str = Box::leak(long_name.into_boxed_str());
+    check(
+        &[("red-flags.toml", "name = \"loss of bladder control\"", Some(long_name))],
+        &["faq/red-flags.toml:5: the reply to red flag \"bladder\" would be 2037 characters with the disclaimer, more than the 2000 a Discord message holds: shorten it"],
+    );
+    check(
+        &[(
+            "crisis.toml",
+            "Please talk to someone now: {lines}",
+            Some("Please talk to someone now."),
+        )],
+        &["faq/crisis.toml:1: `message` must contain {lines}, where the crisis lines are listed"],
+    );
+    check(
+        &[("crisis.toml", "", Some("message = \"Talk to someone: {lines}\"\n"))],
+        &["faq/crisis.toml: there are no [[line]] sections: the crisis reply needs at least one crisis line (for example your country's suicide and crisis line)"],
+    );
+    check(
+        &[(
+            "crisis.toml",
+            "contact = \"call your local emergency number\"",
+            Some("contact = \" \""),
+        )],
+        &["faq/crisis.toml:5: `contact` is empty"],
+    );
     // A section that no entry cites must be marked as skipped, with a reason.
     check(
         &[("sources.toml", "skip = \"Nothing follows it.\"\n", Some(""))],
@@ -331,6 +383,7 @@ fn invalid_utf8_is_reported_with_its_line() {
             "synonyms.toml" => Ok(SYNONYMS.as_bytes().to_vec()),
             "messages.toml" => Ok(MESSAGES.as_bytes().to_vec()),
             "red-flags.toml" => Ok(RED_FLAGS.as_bytes().to_vec()),
+            "crisis.toml" => Ok(CRISIS.as_bytes().to_vec()),
             _ => Err(io::ErrorKind::NotFound.into()),
         }
     };

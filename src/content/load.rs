@@ -14,10 +14,11 @@ use toml::Spanned;
 
 use super::toml_file::{Record, TomlFile};
 use super::{
-    normalize_quoted, Catalog, Citation, Entry, Messages, Problem, RedFlag, RedFlags, Section,
-    Source, SynonymGroup, Topic, MAX_ANSWER_CHARS,
+    normalize_quoted, red_flags, Catalog, Citation, Entry, Messages, Problem, Section, Source,
+    SynonymGroup, Topic, MAX_ANSWER_CHARS,
 };
 use crate::parallel;
+use red_flags::{CRISIS, RED_FLAGS};
 
 /// The file that lists the source articles and their sections.
 pub const SOURCES: &str = "sources.toml";
@@ -26,11 +27,12 @@ const TOPICS: &str = "topics.toml";
 pub const ENTRIES: &str = "entries.toml";
 const SYNONYMS: &str = "synonyms.toml";
 const MESSAGES: &str = "messages.toml";
-const RED_FLAGS: &str = "red-flags.toml";
 
 /// The TOML files a content folder must hold (article texts are named in
 /// `sources.toml`).
-pub const FILES: [&str; 6] = [SOURCES, TOPICS, ENTRIES, SYNONYMS, MESSAGES, RED_FLAGS];
+pub const FILES: [&str; 7] = [
+    SOURCES, TOPICS, ENTRIES, SYNONYMS, MESSAGES, RED_FLAGS, CRISIS,
+];
 
 /// Reads the content folder at `dir` from disk.
 pub fn load_dir(dir: &Path) -> Result<Catalog, Vec<Problem>> {
@@ -79,7 +81,12 @@ pub fn parse(
     let (topics, broken_topics) = loader.topics();
     let synonyms = loader.synonyms();
     let messages = loader.messages();
-    let red_flags = loader.red_flags();
+    let red_flags = loader
+        .with_file(RED_FLAGS, |f| red_flags::red_flags(f, messages.as_ref()))
+        .flatten();
+    let crisis = loader
+        .with_file(CRISIS, |f| red_flags::crisis(f, messages.as_ref()))
+        .flatten();
     // References into a file that has problems of its own are not checked:
     // the moderator fixes that file first, and one mistake gives one report.
     let topics_ok = loader.is_clean(TOPICS);
@@ -96,17 +103,18 @@ pub fn parse(
     if !loader.problems.is_empty() {
         return Err(loader.problems);
     }
-    match (messages, red_flags) {
-        (Some(messages), Some(red_flags)) => Ok(Catalog {
+    match (messages, red_flags, crisis) {
+        (Some(messages), Some(red_flags), Some(crisis)) => Ok(Catalog {
             sources,
             topics: topics.into_iter().map(|(t, _)| t).collect(),
             entries,
             synonyms,
             messages,
             red_flags,
+            crisis,
         }),
-        // `messages()` and `red_flags()` record a problem when they return
-        // `None`.
+        // `messages()`, `red_flags()` and `crisis()` record a problem when
+        // they return `None`.
         _ => Err(loader.problems),
     }
 }
@@ -175,22 +183,6 @@ struct RawCitation {
 #[serde(deny_unknown_fields)]
 struct RawSynonym {
     words: Spanned<Vec<Spanned<String>>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRedFlags {
-    message: Spanned<String>,
-    #[serde(default, rename = "flag")]
-    flags: Vec<RawRedFlag>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRedFlag {
-    id: Spanned<String>,
-    name: Spanned<String>,
-    when: Spanned<Vec<Vec<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -400,57 +392,6 @@ impl Loader<'_> {
                 }
             }
         }
-    }
-
-    fn red_flags(&mut self) -> Option<RedFlags> {
-        self.with_file(RED_FLAGS, |f| {
-            let raw: RawRedFlags = f.table()?;
-            nonempty(f, "message", &raw.message);
-            let mut seen = Ids::default();
-            let mut flags = Vec::new();
-            for flag in raw.flags {
-                seen.check(f, "red flag", &flag.id);
-                nonempty(f, "name", &flag.name);
-                let rules: Vec<Vec<Vec<String>>> = flag
-                    .when
-                    .get_ref()
-                    .iter()
-                    .map(|rule| {
-                        rule.iter()
-                            .map(|slot| {
-                                slot.split('|')
-                                    .map(|alt| alt.trim().to_owned())
-                                    .filter(|alt| !alt.is_empty())
-                                    .collect::<Vec<String>>()
-                            })
-                            .collect()
-                    })
-                    .collect();
-                let empty_slot = rules
-                    .iter()
-                    .any(|rule| rule.is_empty() || rule.iter().any(Vec::is_empty));
-                if rules.is_empty() || empty_slot {
-                    f.problem_at(
-                        &flag.when,
-                        format!(
-                            "red flag \"{}\": every rule needs at least one slot, and every \
-                             slot at least one word",
-                            flag.id.get_ref()
-                        ),
-                    );
-                }
-                flags.push(RedFlag {
-                    id: flag.id.into_inner(),
-                    name: trimmed(flag.name.into_inner()),
-                    rules,
-                });
-            }
-            Some(RedFlags {
-                message: trimmed(raw.message.into_inner()),
-                flags,
-            })
-        })
-        .flatten()
     }
 
     /// Parses entries.toml's text into records; its problems come with the
@@ -876,7 +817,7 @@ pub(crate) fn fold_phrase(phrase: &str) -> String {
 
 /// A string without its surrounding whitespace, copied only when it has
 /// some (it rarely does).
-fn trimmed(text: String) -> String {
+pub(super) fn trimmed(text: String) -> String {
     if text.trim().len() == text.len() {
         text
     } else {
@@ -884,7 +825,7 @@ fn trimmed(text: String) -> String {
     }
 }
 
-fn nonempty(f: &mut TomlFile<'_>, key: &str, value: &Spanned<String>) {
+pub(super) fn nonempty(f: &mut TomlFile<'_>, key: &str, value: &Spanned<String>) {
     if value.get_ref().trim().is_empty() {
         f.problem_at(value, format!("`{key}` is empty"));
     }
@@ -892,12 +833,12 @@ fn nonempty(f: &mut TomlFile<'_>, key: &str, value: &Spanned<String>) {
 
 /// Checks that ids are well formed and unique within a file.
 #[derive(Default)]
-struct Ids {
+pub(super) struct Ids {
     seen: HashMap<String, usize>,
 }
 
 impl Ids {
-    fn check(&mut self, f: &mut TomlFile<'_>, kind: &str, id: &Spanned<String>) {
+    pub(super) fn check(&mut self, f: &mut TomlFile<'_>, kind: &str, id: &Spanned<String>) {
         let value = id.get_ref();
         let well_formed = !value.is_empty()
             && value

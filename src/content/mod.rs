@@ -7,11 +7,16 @@
 //! [`load_dir`] wrapper.
 
 mod load;
+mod red_flags;
 pub(crate) mod toml_file;
 
 use std::fmt;
 
 pub use load::{load_dir, parse, ENTRIES, FILES, SOURCES};
+pub use red_flags::{
+    Crisis, CrisisLine, FlagKind, Negation, Past, RedFlag, RedFlags, CRISIS, LINES, NUMBER, REASON,
+    RED_FLAGS, YEAR,
+};
 
 /// The longest answer a moderator may write. Discord allows 2000 characters
 /// in a message; 900 leaves room for the question, the citations and the
@@ -34,28 +39,10 @@ pub struct Catalog {
     pub synonyms: Vec<SynonymGroup>,
     /// Texts shown around answers.
     pub messages: Messages,
-    /// Emergency red flags, checked before any matching.
+    /// Emergency and crisis red flags, checked before any matching.
     pub red_flags: RedFlags,
-}
-
-/// The red-flag rules and the urgent-care reply.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RedFlags {
-    /// The urgent-care reply; `{reason}` stands for the flag's name.
-    pub message: String,
-    /// The flags, checked in order.
-    pub flags: Vec<RedFlag>,
-}
-
-/// One red flag.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RedFlag {
-    /// Stable id.
-    pub id: String,
-    /// What was noticed, as shown in the reply ("loss of bladder control").
-    pub name: String,
-    /// Rules: each a list of slots, each slot a list of alternative phrases.
-    pub rules: Vec<Vec<Vec<String>>>,
+    /// The reply to a crisis message, with its crisis lines.
+    pub crisis: Crisis,
 }
 
 /// One source article.
@@ -140,6 +127,13 @@ pub struct SynonymGroup {
 pub struct Messages {
     /// Appended to every reply.
     pub disclaimer: String,
+}
+
+impl Messages {
+    /// A reply's body with the disclaimer under it: how every reply ends.
+    pub fn wrap(&self, body: String) -> String {
+        format!("{body}\n\n{}", self.disclaimer)
+    }
 }
 
 /// Counts shown by `backpain-bot check` and `/reload`.

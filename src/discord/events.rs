@@ -153,7 +153,11 @@ pub fn answer(
         latency_us = started.elapsed().as_micros() as u64,
         "question"
     );
-    debug!(question, "question text");
+    // The words of an urgent message are the most sensitive health data a
+    // member gives: they are never logged, at any level.
+    if m.outcome != Outcome::Urgent {
+        debug!(question, "question text");
+    }
     reply
 }
 

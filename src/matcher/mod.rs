@@ -26,6 +26,13 @@ use triage::Triage;
 /// keeps a pasted wall of text from costing more than a question should.
 pub const MAX_QUESTION_CHARS: usize = 500;
 
+/// Red-flag triage reads this many characters of a message, more than
+/// matching does: an emergency mentioned late in a long message must still
+/// be seen. 4000 is the longest message Discord lets anyone send, and
+/// triage costs about a microsecond per word, so the longest costs well under
+/// a millisecond.
+pub const MAX_TRIAGE_CHARS: usize = 4000;
+
 /// How many suggestions a "did you mean" reply offers at most.
 pub const MAX_SUGGESTIONS: usize = 3;
 
@@ -202,11 +209,18 @@ impl Matcher {
     /// and always win: a question that describes an emergency is `Urgent`,
     /// whatever FAQ entry it might also resemble.
     pub fn ask(&self, question: &str) -> Match {
-        let question = truncate(question, MAX_QUESTION_CHARS);
-        let words = self.index.normalizer().words(question);
-        if let Some(flag) = self.triage.check(&words) {
+        let triaged = truncate(question, MAX_TRIAGE_CHARS);
+        let (words, breaks) = self.index.normalizer().words_and_breaks(triaged);
+        if let Some(flag) = self.triage.check(&words, &breaks) {
             return Match::urgent(flag);
         }
+        let matched = truncate(question, MAX_QUESTION_CHARS);
+        // Most questions are shorter than both caps: read once.
+        let words = if matched.len() == triaged.len() {
+            words
+        } else {
+            self.index.normalizer().words(matched)
+        };
         let (tokens, folded) = self.index.query_words(words);
         let ranked = self.rank(&tokens, &folded, self.thresholds.suggest);
         self.decide(ranked)
@@ -270,9 +284,27 @@ impl Matcher {
     /// the best-scoring entries. For moderators tuning phrasings
     /// (`backpain-bot ask --explain`).
     pub fn explain(&self, question: &str) -> String {
+        let (words, breaks) = self
+            .index
+            .normalizer()
+            .words_and_breaks(truncate(question, MAX_TRIAGE_CHARS));
+        let mut out = String::new();
+        if let Some(fired) = self.triage.fire(&words, &breaks) {
+            let id = self
+                .catalog
+                .red_flags
+                .flags
+                .get(fired.flag)
+                .map_or("", |f| f.id.as_str());
+            out.push_str(&format!(
+                "red flag: {id}, rule {} of red-flags.toml, on \"{}\"\n",
+                fired.rule + 1,
+                fired.matched.join("\" + \"")
+            ));
+        }
         let question = truncate(question, MAX_QUESTION_CHARS);
         let (tokens, folded) = self.index.query(question);
-        let mut out = String::from("tokens:");
+        out.push_str("tokens:");
         for t in &tokens {
             let known = if t.id.is_some() { "" } else { " unknown" };
             let typo = if t.discount < 1.0 {

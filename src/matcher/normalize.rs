@@ -46,9 +46,39 @@ impl Normalizer {
     /// [`Normalizer::words`] is made of, for callers that stem each distinct
     /// word once (the index build reads millions of words, few distinct).
     pub fn each_word(&self, text: &str, mut f: impl FnMut(&str)) {
-        for raw in fold(text).split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
+        for raw in fold(text).split(|c: char| !is_word_char(c)) {
             expand(raw, &mut f);
         }
+    }
+
+    /// [`Normalizer::words`], and for each word whether punctuation that
+    /// ends a clause (`.` `,` `;` `:` `!` `?` brackets, a line break) comes
+    /// before it: red-flag triage reads negation and time within a clause.
+    pub fn words_and_breaks(&self, text: &str) -> (Vec<Word>, Vec<bool>) {
+        let (mut words, mut breaks) = (Vec::new(), Vec::new());
+        let folded = fold(text);
+        let mut pending = false;
+        let mut start: Option<usize> = None;
+        let mut emit = |raw: &str, pending: &mut bool| {
+            expand(raw, &mut |w: &str| {
+                words.push(self.word(w));
+                breaks.push(std::mem::take(pending));
+            });
+        };
+        for (at, c) in folded.char_indices() {
+            if is_word_char(c) {
+                start.get_or_insert(at);
+                continue;
+            }
+            if let Some(from) = start.take() {
+                emit(&folded[from..at], &mut pending);
+            }
+            pending |= CLAUSE_MARKS.contains(&c);
+        }
+        if let Some(from) = start {
+            emit(&folded[from..], &mut pending);
+        }
+        (words, breaks)
     }
 
     /// One folded word with its stem and whether it is a stop word.
@@ -67,6 +97,17 @@ impl Normalizer {
     pub fn stem(&self, word: &str) -> String {
         self.stemmer.stem(word).into_owned()
     }
+}
+
+/// Punctuation that ends a clause: a negation or a time ("years ago") read
+/// before it says nothing about the words after it.
+const CLAUSE_MARKS: &[char] = &[
+    '.', ',', ';', ':', '!', '?', '(', ')', '[', ']', '\n', '\r', '\u{2026}',
+];
+
+/// Characters that make up words; everything else separates them.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '\''
 }
 
 /// Case, accents and compatibility forms folded away; every apostrophe-like
@@ -151,8 +192,12 @@ fn contraction(raw: &str) -> Option<&'static str> {
         "can't" => "can not",
         "cannot" => "can not",
         "cant" => "can not",
+        "couldnt" => "could not",
         "cuz" => "because",
         "didnt" => "did not",
+        "hadnt" => "had not",
+        "hasnt" => "has not",
+        "havent" => "have not",
         "doesnt" => "does not",
         "dont" => "do not",
         "gonna" => "going to",
@@ -164,10 +209,13 @@ fn contraction(raw: &str) -> Option<&'static str> {
         "r" => "are",
         "thx" => "thanks",
         "wanna" => "want to",
+        "wasnt" => "was not",
+        "werent" => "were not",
         "whats" => "what is",
         "wht" => "what",
         "won't" => "will not",
         "wont" => "will not",
+        "wouldnt" => "would not",
         "y" => "why",
         _ => return None,
     })
@@ -228,6 +276,25 @@ mod tests {
     }
 
     #[test]
+    fn punctuation_breaks_clauses() {
+        let n = Normalizer::default();
+        let (words, breaks) = n.words_and_breaks("no fever, can't walk. 38.5 ok");
+        let marked: Vec<String> = words
+            .iter()
+            .zip(&breaks)
+            .map(|(w, &b)| {
+                if b {
+                    format!("|{}", w.text)
+                } else {
+                    w.text.clone()
+                }
+            })
+            .collect();
+        assert_eq!(marked.join(" "), "no fever |can not walk |38 |5 ok");
+        assert_eq!(words, n.words("no fever, can't walk. 38.5 ok"));
+    }
+
+    #[test]
     fn normalises() {
         check("What's ACUPRESSURE?", "what acupressur");
         check(
@@ -241,6 +308,7 @@ mod tests {
             "(can) (not) (do) (not) (i) (am) what peopl",
         );
         check("   ", "");
+        check("havent couldnt", "(have) (not) (could) (not)");
         check("30-60 minutes", "30 60 minut");
         check("'quoted' words", "quot word");
         check(

@@ -1,15 +1,29 @@
-//! Red-flag triage: recognising a question that describes a possible
-//! emergency, before any FAQ matching, so that it gets urgent-care guidance
-//! instead of an answer.
+//! Red-flag triage: recognising a message that describes a possible
+//! emergency or a crisis, before any FAQ matching, so that it gets urgent
+//! guidance instead of an answer.
 //!
 //! Rules come from the content (`faq/red-flags.toml`): a flag fires when the
-//! question holds one alternative from every slot of one of its rules, in any
+//! message holds one alternative from every slot of one of its rules, in any
 //! order. Words are compared by stem, so endings don't matter, and longer
-//! words tolerate one typo. This module only decides; the reply text lives in
-//! the content and is rendered by [`crate::reply`].
+//! words tolerate one typo. An occurrence does not count when
+//!
+//! - a negation governs it ("no fever", "I don't have numbness"): a
+//!   negation word reaches a few words forward within its clause, unless it
+//!   is part of a red-flag phrase itself ("no feeling", "not able to walk"),
+//!   follows an ability word ("can't control") or starts a phrase that only
+//!   sounds negative ("no longer");
+//! - its clause is placed in the distant past ("ten years ago"), unless the
+//!   clause is brought back to the present ("and again yesterday") or the
+//!   flag counts whenever it happened (a history of cancer);
+//! - it is part of one of the flag's `unless` phrases ("fell asleep").
+//!
+//! This module only decides; the reply texts live in the content and are
+//! rendered by [`crate::reply`].
+
+use rustc_hash::FxHashMap;
 
 use super::normalize::{Normalizer, Word};
-use crate::content::RedFlags;
+use crate::content::{FlagKind, RedFlags, NUMBER, YEAR};
 
 /// Words at least this long (in bytes) may differ from a rule's word by one
 /// edit past their first letter ("bladdder", "numbnes"); shorter ones must
@@ -17,70 +31,457 @@ use crate::content::RedFlags;
 /// ("fell" / "feel").
 const TYPO_MIN_LEN: usize = 5;
 
-/// A phrase of a rule: its words, folded and stemmed.
-type Phrase = Vec<Word>;
+/// The longest number `{number}` stands for: ages, counts and distances
+/// ("when I was 12", "5 km") are short; a long digit string is an id.
+const MAX_NUMBER_DIGITS: usize = 6;
+
+/// A word of a phrase: a word of the rules' vocabulary, any year, or any
+/// number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Pat {
+    Word(u32),
+    Year,
+    Number,
+}
+
+impl Pat {
+    /// Whether a message's word, with the vocabulary ids it stands for,
+    /// is this.
+    fn matches(self, word: &Word, hits: &[u32]) -> bool {
+        match self {
+            Pat::Word(id) => hits.contains(&id),
+            Pat::Year => is_year(&word.text),
+            Pat::Number => is_number(&word.text),
+        }
+    }
+}
+
+/// Every phrase the rules name, interned, with the words they are made of.
+#[derive(Default)]
+struct Phrases {
+    /// The words of the rules, folded and stemmed, by id.
+    vocab: Vec<Word>,
+    /// Ids of vocabulary words by stem and by surface form.
+    by_form: FxHashMap<String, Vec<u32>>,
+    /// Ids of vocabulary words long enough for typo tolerance, by first
+    /// byte.
+    long: FxHashMap<u8, Vec<u32>>,
+    /// Each phrase's words, by phrase id.
+    pats: Vec<Vec<Pat>>,
+    interned: FxHashMap<Vec<Pat>, u32>,
+    /// Phrase ids by their first word, and those that start with a year or
+    /// a number.
+    by_first: FxHashMap<u32, Vec<u32>>,
+    placeholder_first: Vec<u32>,
+}
+
+impl Phrases {
+    /// The id of a phrase of the content (`None` when it has no words).
+    fn intern(&mut self, phrase: &str, normalizer: &Normalizer) -> Option<u32> {
+        let mut pats = Vec::new();
+        for raw in phrase.split_whitespace() {
+            let placeholder = match raw {
+                YEAR => Some(Pat::Year),
+                NUMBER => Some(Pat::Number),
+                _ => None,
+            };
+            if let Some(pat) = placeholder {
+                pats.push(pat);
+                continue;
+            }
+            for word in normalizer.words(raw) {
+                pats.push(Pat::Word(self.word_id(word)));
+            }
+        }
+        let first = *pats.first()?;
+        if let Some(&id) = self.interned.get(&pats) {
+            return Some(id);
+        }
+        let id = self.pats.len() as u32;
+        match first {
+            Pat::Word(w) => self.by_first.entry(w).or_default().push(id),
+            Pat::Year | Pat::Number => self.placeholder_first.push(id),
+        }
+        self.interned.insert(pats.clone(), id);
+        self.pats.push(pats);
+        Some(id)
+    }
+
+    fn intern_all(&mut self, phrases: &[String], normalizer: &Normalizer) -> Vec<u32> {
+        phrases
+            .iter()
+            .filter_map(|p| self.intern(p, normalizer))
+            .collect()
+    }
+
+    fn word_id(&mut self, word: Word) -> u32 {
+        if let Some(&id) = self.by_form.get(&word.text).and_then(|ids| {
+            ids.iter()
+                .find(|&&id| self.vocab[id as usize].text == word.text)
+        }) {
+            return id;
+        }
+        let id = self.vocab.len() as u32;
+        self.by_form.entry(word.stem.clone()).or_default().push(id);
+        if word.text != word.stem {
+            self.by_form.entry(word.text.clone()).or_default().push(id);
+        }
+        if word.text.len() >= TYPO_MIN_LEN {
+            if let Some(&first) = word.text.as_bytes().first() {
+                self.long.entry(first).or_default().push(id);
+            }
+        }
+        self.vocab.push(word);
+        id
+    }
+
+    /// The vocabulary words a message's word stands for: same stem or same
+    /// form, or one typo away.
+    fn hits(&self, word: &Word, out: &mut Vec<u32>) {
+        out.clear();
+        for form in [&word.stem, &word.text] {
+            if let Some(ids) = self.by_form.get(form) {
+                out.extend(ids);
+            }
+        }
+        if word.text.len() < TYPO_MIN_LEN {
+            return;
+        }
+        let first = word.text.as_bytes().first();
+        if let Some(candidates) = first.and_then(|b| self.long.get(b)) {
+            for &id in candidates {
+                if !out.contains(&id) && one_typo(&word.text, &self.vocab[id as usize].text) {
+                    out.push(id);
+                }
+            }
+        }
+    }
+
+    /// Every occurrence of every phrase in a message, as (phrase, start)
+    /// sorted.
+    fn find(&self, words: &[Word]) -> Found {
+        // A long message repeats its words: each distinct one is looked up
+        // once.
+        let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut hits: Vec<Vec<u32>> = Vec::with_capacity(words.len());
+        let mut scratch = Vec::new();
+        for (i, word) in words.iter().enumerate() {
+            let known = *seen.entry(word.text.as_str()).or_insert(i);
+            if known < i {
+                let same = hits[known].clone();
+                hits.push(same);
+                continue;
+            }
+            self.hits(word, &mut scratch);
+            hits.push(scratch.clone());
+        }
+        let matches = |at: usize, pat: &Pat| {
+            words
+                .get(at)
+                .zip(hits.get(at))
+                .is_some_and(|(w, h)| pat.matches(w, h))
+        };
+        let mut found = Vec::new();
+        for (start, word_hits) in hits.iter().enumerate() {
+            let numeric = is_number(&words[start].text);
+            let starting = word_hits
+                .iter()
+                .filter_map(|w| self.by_first.get(w))
+                .flatten()
+                .chain(
+                    numeric
+                        .then_some(&self.placeholder_first)
+                        .into_iter()
+                        .flatten(),
+                );
+            for &phrase in starting {
+                let pats = &self.pats[phrase as usize];
+                if pats.iter().enumerate().all(|(k, p)| matches(start + k, p)) {
+                    found.push((phrase, start as u32, pats.len() as u32));
+                }
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        Found { found }
+    }
+}
+
+/// The occurrences of the rules' phrases in one message.
+struct Found {
+    /// (phrase, start, length), sorted.
+    found: Vec<(u32, u32, u32)>,
+}
+
+impl Found {
+    /// The occurrences of one phrase as (start, length).
+    fn of(&self, phrase: u32) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let from = self.found.partition_point(|&(p, _, _)| p < phrase);
+        self.found[from..]
+            .iter()
+            .take_while(move |&&(p, _, _)| p == phrase)
+            .map(|&(_, start, len)| (start as usize, len as usize))
+    }
+
+    fn any_of<'a>(&'a self, phrases: &'a [u32]) -> impl Iterator<Item = (usize, usize)> + 'a {
+        phrases.iter().flat_map(|&p| self.of(p))
+    }
+}
+
+/// One flag, compiled.
+struct Flag {
+    /// Its index in the content's flags.
+    index: usize,
+    /// Per rule, per slot: the alternative phrases.
+    rules: Vec<Vec<Vec<u32>>>,
+    unless: Vec<u32>,
+    past_counts: bool,
+}
+
+/// The compiled negation rules.
+#[derive(Default)]
+struct Negation {
+    words: Vec<u32>,
+    not_after: Vec<u32>,
+    not_before: Vec<u32>,
+    reach: usize,
+    ends: Vec<u32>,
+    ties: Vec<u32>,
+}
+
+/// The compiled time rules.
+#[derive(Default)]
+struct Past {
+    phrases: Vec<u32>,
+    recent: Vec<u32>,
+    ends: Vec<u32>,
+}
 
 /// The compiled rules of every flag.
 pub(crate) struct Triage {
-    /// Per flag, per rule, per slot: the alternative phrases.
-    flags: Vec<Vec<Vec<Vec<Phrase>>>>,
+    phrases: Phrases,
+    /// Crisis flags first, then the others, each in file order.
+    flags: Vec<Flag>,
+    /// Every phrase of every rule: a negation inside one is the symptom.
+    rule_phrases: Vec<u32>,
+    negation: Negation,
+    past: Past,
+}
+
+/// Why a message fired a flag: for `ask --explain`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Fired {
+    /// The flag's index in the content's flags.
+    pub flag: usize,
+    /// The rule's index within the flag.
+    pub rule: usize,
+    /// The message's words that matched each slot.
+    pub matched: Vec<String>,
+}
+
+/// What a message's negations and times say about each of its words.
+struct Context {
+    /// Whether a negation governs the word.
+    negated: Vec<bool>,
+    /// Whether the word's clause is in the distant past.
+    past: Vec<bool>,
 }
 
 impl Triage {
     /// Compiles the content's red flags.
     pub fn new(red_flags: &RedFlags, normalizer: &Normalizer) -> Triage {
-        let flags = red_flags
-            .flags
-            .iter()
-            .map(|flag| {
-                flag.rules
+        let mut phrases = Phrases::default();
+        let mut order: Vec<usize> = (0..red_flags.flags.len()).collect();
+        // Crisis first: it gets its reply before anything else.
+        order.sort_by_key(|&i| red_flags.flags[i].kind != FlagKind::Crisis);
+        let mut rule_phrases = Vec::new();
+        let flags = order
+            .into_iter()
+            .map(|index| {
+                let flag = &red_flags.flags[index];
+                let rules: Vec<Vec<Vec<u32>>> = flag
+                    .rules
                     .iter()
                     .map(|rule| {
                         rule.iter()
-                            .map(|slot| {
-                                slot.iter()
-                                    .map(|alt| normalizer.words(alt))
-                                    .filter(|p| !p.is_empty())
-                                    .collect()
-                            })
+                            .map(|slot| phrases.intern_all(slot, normalizer))
                             .collect()
                     })
-                    .collect()
+                    .collect();
+                rule_phrases.extend(rules.iter().flatten().flatten());
+                Flag {
+                    index,
+                    rules,
+                    unless: phrases.intern_all(&flag.unless, normalizer),
+                    past_counts: flag.past_counts,
+                }
             })
             .collect();
-        Triage { flags }
+        rule_phrases.sort_unstable();
+        rule_phrases.dedup();
+        let n = &red_flags.negation;
+        let negation = Negation {
+            words: phrases.intern_all(&n.words, normalizer),
+            not_after: phrases.intern_all(&n.not_after, normalizer),
+            not_before: phrases.intern_all(&n.not_before, normalizer),
+            reach: n.reach,
+            ends: phrases.intern_all(&n.ends, normalizer),
+            ties: phrases.intern_all(&n.ties, normalizer),
+        };
+        let p = &red_flags.past;
+        let past = Past {
+            phrases: phrases.intern_all(&p.phrases, normalizer),
+            recent: phrases.intern_all(&p.recent, normalizer),
+            ends: phrases.intern_all(&p.ends, normalizer),
+        };
+        Triage {
+            phrases,
+            flags,
+            rule_phrases,
+            negation,
+            past,
+        }
     }
 
-    /// The first flag (index into the content's flags) the question fires.
-    pub fn check(&self, words: &[Word]) -> Option<usize> {
-        self.flags.iter().position(|rules| {
-            rules.iter().any(|slots| {
-                !slots.is_empty()
-                    && slots
-                        .iter()
-                        .all(|alternatives| alternatives.iter().any(|p| contains(words, p)))
-            })
-        })
+    /// The first flag (index into the content's flags) the message fires;
+    /// `breaks` says which words follow clause-ending punctuation.
+    pub fn check(&self, words: &[Word], breaks: &[bool]) -> Option<usize> {
+        self.fire(words, breaks).map(|f| f.flag)
+    }
+
+    /// The first flag the message fires, with the rule and the words.
+    pub fn fire(&self, words: &[Word], breaks: &[bool]) -> Option<Fired> {
+        let found = self.phrases.find(words);
+        // Nothing of any rule: most questions stop here.
+        if !self
+            .rule_phrases
+            .iter()
+            .any(|&p| found.of(p).next().is_some())
+        {
+            return None;
+        }
+        let context = self.context(words.len(), breaks, &found);
+        for flag in &self.flags {
+            let masked = masked(words.len(), found.any_of(&flag.unless));
+            let counts = |(start, len): (usize, usize)| {
+                !masked[start..start + len].iter().any(|&m| m)
+                    && !context.negated[start]
+                    && (flag.past_counts || !context.past[start])
+            };
+            for (r, slots) in flag.rules.iter().enumerate() {
+                let matched: Option<Vec<(usize, usize)>> = slots
+                    .iter()
+                    .map(|alts| found.any_of(alts).find(|&o| counts(o)))
+                    .collect();
+                if let Some(matched) = matched.filter(|m| !m.is_empty()) {
+                    return Some(Fired {
+                        flag: flag.index,
+                        rule: r,
+                        matched: matched
+                            .into_iter()
+                            .map(|(start, len)| {
+                                let w: Vec<&str> = words[start..start + len]
+                                    .iter()
+                                    .map(|w| w.text.as_str())
+                                    .collect();
+                                w.join(" ")
+                            })
+                            .collect(),
+                    });
+                }
+            }
+        }
+        None
+    }
+
+    /// Which words a negation governs and which clauses are in the past.
+    fn context(&self, n: usize, breaks: &[bool], found: &Found) -> Context {
+        let starts = |phrases: &[u32]| -> Vec<bool> { masked_starts(n, found.any_of(phrases)) };
+        let ends_at = |phrases: &[u32]| -> Vec<bool> {
+            // ends_at[i]: an occurrence ends just before word i.
+            let mut out = vec![false; n + 1];
+            for (start, len) in found.any_of(phrases) {
+                out[start + len] = true;
+            }
+            out
+        };
+        let broken = |i: usize| breaks.get(i).copied().unwrap_or(false);
+
+        // The distant past, clause by clause.
+        let clause_end = starts(&self.past.ends);
+        let mut clause = vec![0usize; n];
+        let mut c = 0;
+        for i in 0..n {
+            if i > 0 && (broken(i) || clause_end[i]) {
+                c += 1;
+            }
+            clause[i] = c;
+        }
+        let mut long_ago = vec![false; c + 1];
+        let mut recent = vec![false; c + 1];
+        for (start, _) in found.any_of(&self.past.phrases) {
+            long_ago[clause[start]] = true;
+        }
+        for (start, _) in found.any_of(&self.past.recent) {
+            recent[clause[start]] = true;
+        }
+        let past = clause.iter().map(|&c| long_ago[c] && !recent[c]).collect();
+
+        // Negations and what they reach.
+        let symptom = masked(n, found.any_of(&self.rule_phrases));
+        let after_ability = ends_at(&self.negation.not_after);
+        let pseudo = starts(&self.negation.not_before);
+        let stop = starts(&self.negation.ends);
+        let tied = ends_at(&self.negation.ties);
+        let mut negated = vec![false; n];
+        for (start, len) in found.any_of(&self.negation.words) {
+            if symptom[start] || after_ability[start] || pseudo.get(start + len) == Some(&true) {
+                continue;
+            }
+            let from = start + len;
+            for i in from..n.min(from + self.negation.reach) {
+                if broken(i) || (stop[i] && !tied[i]) {
+                    break;
+                }
+                negated[i] = true;
+            }
+        }
+        Context { negated, past }
     }
 }
 
-/// Whether `phrase` occurs as consecutive words of `words`.
-fn contains(words: &[Word], phrase: &[Word]) -> bool {
-    phrase.len() <= words.len()
-        && words
-            .windows(phrase.len())
-            .any(|window| window.iter().zip(phrase).all(|(w, p)| same_word(w, p)))
+/// Which of `n` words the occurrences cover.
+fn masked(n: usize, occurrences: impl Iterator<Item = (usize, usize)>) -> Vec<bool> {
+    let mut out = vec![false; n];
+    for (start, len) in occurrences {
+        out[start..start + len].iter_mut().for_each(|m| *m = true);
+    }
+    out
 }
 
-fn same_word(word: &Word, wanted: &Word) -> bool {
-    if word.stem == wanted.stem || word.text == wanted.text {
-        return true;
+/// Which of `n` words start an occurrence.
+fn masked_starts(n: usize, occurrences: impl Iterator<Item = (usize, usize)>) -> Vec<bool> {
+    let mut out = vec![false; n + 1];
+    for (start, _) in occurrences {
+        out[start] = true;
     }
-    // One edit keeps the length within one and, in practice, the first
-    // letter: checking that first spares most distance computations.
-    let (a, b) = (word.text.len(), wanted.text.len());
-    a.abs_diff(b) <= 1
-        && a.min(b) >= TYPO_MIN_LEN
-        && word.text.as_bytes().first() == wanted.text.as_bytes().first()
-        && strsim::damerau_levenshtein(&word.text, &wanted.text) <= 1
+    out
+}
+
+/// Whether a word is a year a member would name: 1900 to 2099.
+fn is_year(text: &str) -> bool {
+    text.len() == 4 && is_number(text) && (text.starts_with("19") || text.starts_with("20"))
+}
+
+/// Whether a word is a number in digits (at most [`MAX_NUMBER_DIGITS`]).
+fn is_number(text: &str) -> bool {
+    (1..=MAX_NUMBER_DIGITS).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether `word` is `wanted` with one typo (past the first letter, which
+/// the caller has compared): only for words long enough that one edit
+/// rarely makes another word.
+fn one_typo(word: &str, wanted: &str) -> bool {
+    let (a, b) = (word.len(), wanted.len());
+    a.abs_diff(b) <= 1 && a.min(b) >= TYPO_MIN_LEN && strsim::damerau_levenshtein(word, wanted) <= 1
 }
