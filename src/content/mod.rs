@@ -147,14 +147,24 @@ pub struct Summary {
     pub sources: usize,
     /// Number of alternate phrasings over all entries.
     pub alternates: usize,
+    /// Number of red flags, crisis flags included.
+    pub red_flags: usize,
+    /// Number of crisis lines in the crisis reply.
+    pub crisis_lines: usize,
 }
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} entries, {} topics, {} sources, {} alternate phrasings",
-            self.entries, self.topics, self.sources, self.alternates
+            "{} entries, {} topics, {} sources, {} alternate phrasings, {} red flags, {} \
+             crisis lines",
+            self.entries,
+            self.topics,
+            self.sources,
+            self.alternates,
+            self.red_flags,
+            self.crisis_lines
         )
     }
 }
@@ -213,6 +223,8 @@ impl Catalog {
             topics: self.topics.len(),
             sources: self.sources.len(),
             alternates: self.entries.iter().map(|e| e.alternates.len()).sum(),
+            red_flags: self.red_flags.flags.len(),
+            crisis_lines: self.crisis.lines.len(),
         }
     }
 }
