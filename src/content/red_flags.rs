@@ -93,6 +93,9 @@ pub struct Negation {
     /// An ending word right after one of these does not end it ("of my
     /// bladder", "think I").
     pub ties: Vec<String>,
+    /// Words that join a list, across whose commas a negation reaches ("no
+    /// fever, chills or numbness").
+    pub lists: Vec<String>,
 }
 
 /// How the distant past is recognised ("ten years ago", "back in 2015").
@@ -182,6 +185,8 @@ struct RawNegation {
     ends: Vec<String>,
     #[serde(default)]
     ties: Vec<String>,
+    #[serde(default)]
+    lists: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -309,6 +314,7 @@ fn negation(f: &mut TomlFile<'_>, raw: RawNegation) -> Negation {
         reach: reach.clamp(1, MAX_REACH as i64) as usize,
         ends: phrases(raw.ends),
         ties: phrases(raw.ties),
+        lists: phrases(raw.lists),
     }
 }
 

@@ -15,7 +15,7 @@ mod triage;
 
 use rustc_hash::FxHashMap;
 
-pub use normalize::{Normalizer, Word};
+pub use normalize::{Break, Normalizer, Word};
 
 use crate::content::{Catalog, Entry, Problem, Topic};
 use index::{Index, QueryToken};

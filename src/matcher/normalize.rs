@@ -9,6 +9,19 @@ use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
+/// The punctuation between a word and the one before it, strongest first
+/// when there are several.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Break {
+    /// None: the words run on.
+    #[default]
+    None,
+    /// A comma: it may end a clause, or go on with a list.
+    Comma,
+    /// A full stop, `;`, `:`, `!`, `?`, a bracket or a line break.
+    Stop,
+}
+
 /// A word of the input after folding, with its stem.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word {
@@ -51,15 +64,14 @@ impl Normalizer {
         }
     }
 
-    /// [`Normalizer::words`], and for each word whether punctuation that
-    /// ends a clause (`.` `,` `;` `:` `!` `?` brackets, a line break) comes
+    /// [`Normalizer::words`], and for each word the punctuation that comes
     /// before it: red-flag triage reads negation and time within a clause.
-    pub fn words_and_breaks(&self, text: &str) -> (Vec<Word>, Vec<bool>) {
+    pub fn words_and_breaks(&self, text: &str) -> (Vec<Word>, Vec<Break>) {
         let (mut words, mut breaks) = (Vec::new(), Vec::new());
         let folded = fold(text);
-        let mut pending = false;
+        let mut pending = Break::None;
         let mut start: Option<usize> = None;
-        let mut emit = |raw: &str, pending: &mut bool| {
+        let mut emit = |raw: &str, pending: &mut Break| {
             expand(raw, &mut |w: &str| {
                 words.push(self.word(w));
                 breaks.push(std::mem::take(pending));
@@ -73,7 +85,14 @@ impl Normalizer {
             if let Some(from) = start.take() {
                 emit(&folded[from..at], &mut pending);
             }
-            pending |= CLAUSE_MARKS.contains(&c);
+            let here = if c == ',' {
+                Break::Comma
+            } else if CLAUSE_MARKS.contains(&c) {
+                Break::Stop
+            } else {
+                Break::None
+            };
+            pending = pending.max(here);
         }
         if let Some(from) = start {
             emit(&folded[from..], &mut pending);
@@ -282,15 +301,13 @@ mod tests {
         let marked: Vec<String> = words
             .iter()
             .zip(&breaks)
-            .map(|(w, &b)| {
-                if b {
-                    format!("|{}", w.text)
-                } else {
-                    w.text.clone()
-                }
+            .map(|(w, &b)| match b {
+                Break::None => w.text.clone(),
+                Break::Comma => format!(",{}", w.text),
+                Break::Stop => format!("|{}", w.text),
             })
             .collect();
-        assert_eq!(marked.join(" "), "no fever |can not walk |38 |5 ok");
+        assert_eq!(marked.join(" "), "no fever ,can not walk |38 |5 ok");
         assert_eq!(words, n.words("no fever, can't walk. 38.5 ok"));
     }
 

@@ -22,7 +22,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::normalize::{Normalizer, Word};
+use super::normalize::{Break, Normalizer, Word};
 use crate::content::{FlagKind, RedFlags, NUMBER, YEAR};
 
 /// Words at least this long (in bytes) may differ from a rule's word by one
@@ -63,9 +63,10 @@ struct Phrases {
     vocab: Vec<Word>,
     /// Ids of vocabulary words by stem and by surface form.
     by_form: FxHashMap<String, Vec<u32>>,
-    /// Ids of vocabulary words long enough for typo tolerance, by first
-    /// byte.
+    /// Ids of vocabulary words that tolerate a typo, by first byte.
     long: FxHashMap<u8, Vec<u32>>,
+    /// Whether each vocabulary word tolerates a typo.
+    fuzzy: Vec<bool>,
     /// Each phrase's words, by phrase id.
     pats: Vec<Vec<Pat>>,
     interned: FxHashMap<Vec<Pat>, u32>,
@@ -77,7 +78,11 @@ struct Phrases {
 
 impl Phrases {
     /// The id of a phrase of the content (`None` when it has no words).
-    fn intern(&mut self, phrase: &str, normalizer: &Normalizer) -> Option<u32> {
+    /// Only the words of `fuzzy` phrases tolerate typos: the rules' words
+    /// are long and specific ("bladder"), while negation and time words are
+    /// short and common, and one edit turns them into others ("though" /
+    /// "thought").
+    fn intern(&mut self, phrase: &str, normalizer: &Normalizer, fuzzy: bool) -> Option<u32> {
         let mut pats = Vec::new();
         for raw in phrase.split_whitespace() {
             let placeholder = match raw {
@@ -90,7 +95,7 @@ impl Phrases {
                 continue;
             }
             for word in normalizer.words(raw) {
-                pats.push(Pat::Word(self.word_id(word)));
+                pats.push(Pat::Word(self.word_id(word, fuzzy)));
             }
         }
         let first = *pats.first()?;
@@ -107,31 +112,39 @@ impl Phrases {
         Some(id)
     }
 
-    fn intern_all(&mut self, phrases: &[String], normalizer: &Normalizer) -> Vec<u32> {
+    fn intern_all(&mut self, phrases: &[String], normalizer: &Normalizer, fuzzy: bool) -> Vec<u32> {
         phrases
             .iter()
-            .filter_map(|p| self.intern(p, normalizer))
+            .filter_map(|p| self.intern(p, normalizer, fuzzy))
             .collect()
     }
 
-    fn word_id(&mut self, word: Word) -> u32 {
-        if let Some(&id) = self.by_form.get(&word.text).and_then(|ids| {
+    fn word_id(&mut self, word: Word, fuzzy: bool) -> u32 {
+        let known = self.by_form.get(&word.text).and_then(|ids| {
             ids.iter()
-                .find(|&&id| self.vocab[id as usize].text == word.text)
-        }) {
-            return id;
-        }
-        let id = self.vocab.len() as u32;
-        self.by_form.entry(word.stem.clone()).or_default().push(id);
-        if word.text != word.stem {
-            self.by_form.entry(word.text.clone()).or_default().push(id);
-        }
-        if word.text.len() >= TYPO_MIN_LEN {
-            if let Some(&first) = word.text.as_bytes().first() {
+                .copied()
+                .find(|&id| self.vocab[id as usize].text == word.text)
+        });
+        let id = match known {
+            Some(id) => id,
+            None => {
+                let id = self.vocab.len() as u32;
+                self.by_form.entry(word.stem.clone()).or_default().push(id);
+                if word.text != word.stem {
+                    self.by_form.entry(word.text.clone()).or_default().push(id);
+                }
+                self.vocab.push(word);
+                self.fuzzy.push(false);
+                id
+            }
+        };
+        let text = &self.vocab[id as usize].text;
+        if fuzzy && !self.fuzzy[id as usize] && text.len() >= TYPO_MIN_LEN {
+            if let Some(&first) = text.as_bytes().first() {
                 self.long.entry(first).or_default().push(id);
             }
+            self.fuzzy[id as usize] = true;
         }
-        self.vocab.push(word);
         id
     }
 
@@ -247,6 +260,7 @@ struct Negation {
     reach: usize,
     ends: Vec<u32>,
     ties: Vec<u32>,
+    lists: Vec<u32>,
 }
 
 /// The compiled time rules.
@@ -304,7 +318,7 @@ impl Triage {
                     .iter()
                     .map(|rule| {
                         rule.iter()
-                            .map(|slot| phrases.intern_all(slot, normalizer))
+                            .map(|slot| phrases.intern_all(slot, normalizer, true))
                             .collect()
                     })
                     .collect();
@@ -312,7 +326,7 @@ impl Triage {
                 Flag {
                     index,
                     rules,
-                    unless: phrases.intern_all(&flag.unless, normalizer),
+                    unless: phrases.intern_all(&flag.unless, normalizer, true),
                     past_counts: flag.past_counts,
                 }
             })
@@ -321,18 +335,19 @@ impl Triage {
         rule_phrases.dedup();
         let n = &red_flags.negation;
         let negation = Negation {
-            words: phrases.intern_all(&n.words, normalizer),
-            not_after: phrases.intern_all(&n.not_after, normalizer),
-            not_before: phrases.intern_all(&n.not_before, normalizer),
+            words: phrases.intern_all(&n.words, normalizer, false),
+            not_after: phrases.intern_all(&n.not_after, normalizer, false),
+            not_before: phrases.intern_all(&n.not_before, normalizer, false),
             reach: n.reach,
-            ends: phrases.intern_all(&n.ends, normalizer),
-            ties: phrases.intern_all(&n.ties, normalizer),
+            ends: phrases.intern_all(&n.ends, normalizer, false),
+            ties: phrases.intern_all(&n.ties, normalizer, false),
+            lists: phrases.intern_all(&n.lists, normalizer, false),
         };
         let p = &red_flags.past;
         let past = Past {
-            phrases: phrases.intern_all(&p.phrases, normalizer),
-            recent: phrases.intern_all(&p.recent, normalizer),
-            ends: phrases.intern_all(&p.ends, normalizer),
+            phrases: phrases.intern_all(&p.phrases, normalizer, false),
+            recent: phrases.intern_all(&p.recent, normalizer, false),
+            ends: phrases.intern_all(&p.ends, normalizer, false),
         };
         Triage {
             phrases,
@@ -345,12 +360,12 @@ impl Triage {
 
     /// The first flag (index into the content's flags) the message fires;
     /// `breaks` says which words follow clause-ending punctuation.
-    pub fn check(&self, words: &[Word], breaks: &[bool]) -> Option<usize> {
+    pub fn check(&self, words: &[Word], breaks: &[Break]) -> Option<usize> {
         self.fire(words, breaks).map(|f| f.flag)
     }
 
     /// The first flag the message fires, with the rule and the words.
-    pub fn fire(&self, words: &[Word], breaks: &[bool]) -> Option<Fired> {
+    pub fn fire(&self, words: &[Word], breaks: &[Break]) -> Option<Fired> {
         let found = self.phrases.find(words);
         // Nothing of any rule: most questions stop here.
         if !self
@@ -395,7 +410,7 @@ impl Triage {
     }
 
     /// Which words a negation governs and which clauses are in the past.
-    fn context(&self, n: usize, breaks: &[bool], found: &Found) -> Context {
+    fn context(&self, n: usize, breaks: &[Break], found: &Found) -> Context {
         let starts = |phrases: &[u32]| -> Vec<bool> { masked_starts(n, found.any_of(phrases)) };
         let ends_at = |phrases: &[u32]| -> Vec<bool> {
             // ends_at[i]: an occurrence ends just before word i.
@@ -405,14 +420,16 @@ impl Triage {
             }
             out
         };
-        let broken = |i: usize| breaks.get(i).copied().unwrap_or(false);
+        let break_at = |i: usize| breaks.get(i).copied().unwrap_or_default();
 
         // The distant past, clause by clause.
         let clause_end = starts(&self.past.ends);
         let mut clause = vec![0usize; n];
         let mut c = 0;
         for i in 0..n {
-            if i > 0 && (broken(i) || clause_end[i]) {
+            // Commas do not end a clause here: "Years ago, I fell off a
+            // ladder" is one thought.
+            if i > 0 && (break_at(i) == Break::Stop || clause_end[i]) {
                 c += 1;
             }
             clause[i] = c;
@@ -433,18 +450,23 @@ impl Triage {
         let pseudo = starts(&self.negation.not_before);
         let stop = starts(&self.negation.ends);
         let tied = ends_at(&self.negation.ties);
+        let list = masked_starts(n, found.any_of(&self.negation.lists));
         let mut negated = vec![false; n];
         for (start, len) in found.any_of(&self.negation.words) {
             if symptom[start] || after_ability[start] || pseudo.get(start + len) == Some(&true) {
                 continue;
             }
             let from = start + len;
-            for i in from..n.min(from + self.negation.reach) {
-                if broken(i) || (stop[i] && !tied[i]) {
-                    break;
-                }
-                negated[i] = true;
-            }
+            let to = n.min(from + self.negation.reach);
+            let ends = |i: usize| break_at(i) == Break::Stop || (stop[i] && !tied[i]);
+            // Within its reach, a negation crosses commas only in a list
+            // that "or" or "nor" closes: "no fever, chills or numbness".
+            let span = (from..to).find(|&i| ends(i)).unwrap_or(to);
+            let in_list = (from..span).any(|i| list[i]);
+            let through = (from..span)
+                .find(|&i| break_at(i) == Break::Comma && !in_list)
+                .unwrap_or(span);
+            negated[from..through].iter_mut().for_each(|m| *m = true);
         }
         Context { negated, past }
     }
