@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::content::{Catalog, Entry, FlagKind, Topic, REASON};
+use crate::content::{Catalog, Entry, FlagKind, Topic};
 use crate::matcher::{Match, Matcher, Outcome};
 
 /// Discord's limit on a message's content, in characters.
@@ -22,8 +22,8 @@ pub fn render(matcher: &Matcher, m: &Match) -> String {
     let body = match (m.outcome, m.entry) {
         (Outcome::Urgent, _) => match m.flag.and_then(|i| catalog.red_flags.flags.get(i)) {
             Some(flag) if flag.kind == FlagKind::Crisis => catalog.crisis.text(),
-            Some(flag) => catalog.red_flags.emergency_text(flag),
-            None => catalog.red_flags.message.replace(REASON, "a warning sign"),
+            Some(flag) => catalog.red_flags.emergency_text(&flag.name),
+            None => catalog.red_flags.emergency_text("a warning sign"),
         },
         (Outcome::Answer, Some(i)) => answer_body(catalog, matcher.entry(i)),
         (Outcome::Suggest, _) => {

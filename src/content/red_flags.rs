@@ -128,10 +128,17 @@ pub struct CrisisLine {
 }
 
 impl RedFlags {
-    /// The emergency reply for a flag, without the disclaimer.
-    pub fn emergency_text(&self, flag: &RedFlag) -> String {
-        self.message.replace(REASON, &flag.name)
+    /// The emergency reply naming `reason` (a flag's name), without the
+    /// disclaimer.
+    pub fn emergency_text(&self, reason: &str) -> String {
+        emergency_text(&self.message, reason)
     }
+}
+
+/// The emergency reply `message` naming `reason`: what the bot sends, and
+/// what the load checks measure.
+fn emergency_text(message: &str, reason: &str) -> String {
+    message.replace(REASON, reason)
 }
 
 impl Crisis {
@@ -258,7 +265,7 @@ pub(super) fn red_flags(f: &mut TomlFile<'_>, messages: Option<&Messages>) -> Op
         }
         let name = trimmed(flag.name.get_ref().clone());
         if let (FlagKind::Emergency, Some(messages)) = (kind, messages) {
-            let text = messages.wrap(message.replace(REASON, &name));
+            let text = messages.wrap(emergency_text(&message, &name));
             too_long(
                 f,
                 &flag.name,

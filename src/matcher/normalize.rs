@@ -59,44 +59,20 @@ impl Normalizer {
     /// [`Normalizer::words`] is made of, for callers that stem each distinct
     /// word once (the index build reads millions of words, few distinct).
     pub fn each_word(&self, text: &str, mut f: impl FnMut(&str)) {
-        for raw in fold(text).split(|c: char| !is_word_char(c)) {
-            expand(raw, &mut f);
-        }
+        each_raw(&fold(text), |raw, _| expand(raw, &mut f));
     }
 
     /// [`Normalizer::words`], and for each word the punctuation that comes
     /// before it: red-flag triage reads negation and time within a clause.
     pub fn words_and_breaks(&self, text: &str) -> (Vec<Word>, Vec<Break>) {
         let (mut words, mut breaks) = (Vec::new(), Vec::new());
-        let folded = fold(text);
-        let mut pending = Break::None;
-        let mut start: Option<usize> = None;
-        let mut emit = |raw: &str, pending: &mut Break| {
+        each_raw(&fold(text), |raw, mut before| {
+            // The break goes with the first word a token expands into.
             expand(raw, &mut |w: &str| {
                 words.push(self.word(w));
-                breaks.push(std::mem::take(pending));
+                breaks.push(std::mem::take(&mut before));
             });
-        };
-        for (at, c) in folded.char_indices() {
-            if is_word_char(c) {
-                start.get_or_insert(at);
-                continue;
-            }
-            if let Some(from) = start.take() {
-                emit(&folded[from..at], &mut pending);
-            }
-            let here = if c == ',' {
-                Break::Comma
-            } else if CLAUSE_MARKS.contains(&c) {
-                Break::Stop
-            } else {
-                Break::None
-            };
-            pending = pending.max(here);
-        }
-        if let Some(from) = start {
-            emit(&folded[from..], &mut pending);
-        }
+        });
         (words, breaks)
     }
 
@@ -119,14 +95,36 @@ impl Normalizer {
 }
 
 /// Punctuation that ends a clause: a negation or a time ("years ago") read
-/// before it says nothing about the words after it.
+/// before it says nothing about the words after it. A comma is weaker (see
+/// [`Break::Comma`]).
 const CLAUSE_MARKS: &[char] = &[
-    '.', ',', ';', ':', '!', '?', '(', ')', '[', ']', '\n', '\r', '\u{2026}',
+    '.', ';', ':', '!', '?', '(', ')', '[', ']', '\n', '\r', '\u{2026}',
 ];
 
-/// Characters that make up words; everything else separates them.
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '\''
+/// Calls `f` with each raw token of folded text (runs of letters, digits
+/// and apostrophes) and the strongest punctuation between it and the token
+/// before.
+fn each_raw(folded: &str, mut f: impl FnMut(&str, Break)) {
+    let mut pending = Break::None;
+    let mut start: Option<usize> = None;
+    for (at, c) in folded.char_indices() {
+        if c.is_alphanumeric() || c == '\'' {
+            start.get_or_insert(at);
+            continue;
+        }
+        if let Some(from) = start.take() {
+            f(&folded[from..at], std::mem::take(&mut pending));
+        }
+        let here = match c {
+            ',' => Break::Comma,
+            c if CLAUSE_MARKS.contains(&c) => Break::Stop,
+            _ => Break::None,
+        };
+        pending = pending.max(here);
+    }
+    if let Some(from) = start {
+        f(&folded[from..], pending);
+    }
 }
 
 /// Case, accents and compatibility forms folded away; every apostrophe-like

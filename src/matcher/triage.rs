@@ -239,6 +239,14 @@ impl Found {
     fn any_of<'a>(&'a self, phrases: &'a [u32]) -> impl Iterator<Item = (usize, usize)> + 'a {
         phrases.iter().flat_map(|&p| self.of(p))
     }
+
+    /// The occurrences of phrases that `in_rule` marks, as (start, length).
+    fn in_rules<'a>(&'a self, in_rule: &'a [bool]) -> impl Iterator<Item = (usize, usize)> + 'a {
+        self.found
+            .iter()
+            .filter(|&&(p, _, _)| in_rule.get(p as usize) == Some(&true))
+            .map(|&(_, start, len)| (start as usize, len as usize))
+    }
 }
 
 /// One flag, compiled.
@@ -276,8 +284,9 @@ pub(crate) struct Triage {
     phrases: Phrases,
     /// Crisis flags first, then the others, each in file order.
     flags: Vec<Flag>,
-    /// Every phrase of every rule: a negation inside one is the symptom.
-    rule_phrases: Vec<u32>,
+    /// Whether each phrase (by id) is an alternative of a rule: a negation
+    /// inside one is the symptom.
+    in_rule: Vec<bool>,
     negation: Negation,
     past: Past,
 }
@@ -308,7 +317,7 @@ impl Triage {
         let mut order: Vec<usize> = (0..red_flags.flags.len()).collect();
         // Crisis first: it gets its reply before anything else.
         order.sort_by_key(|&i| red_flags.flags[i].kind != FlagKind::Crisis);
-        let mut rule_phrases = Vec::new();
+        let mut rule_phrases: Vec<u32> = Vec::new();
         let flags = order
             .into_iter()
             .map(|index| {
@@ -331,8 +340,6 @@ impl Triage {
                 }
             })
             .collect();
-        rule_phrases.sort_unstable();
-        rule_phrases.dedup();
         let n = &red_flags.negation;
         let negation = Negation {
             words: phrases.intern_all(&n.words, normalizer, false),
@@ -349,10 +356,14 @@ impl Triage {
             recent: phrases.intern_all(&p.recent, normalizer, false),
             ends: phrases.intern_all(&p.ends, normalizer, false),
         };
+        let mut in_rule = vec![false; phrases.pats.len()];
+        for p in rule_phrases {
+            in_rule[p as usize] = true;
+        }
         Triage {
             phrases,
             flags,
-            rule_phrases,
+            in_rule,
             negation,
             past,
         }
@@ -368,13 +379,7 @@ impl Triage {
     pub fn fire(&self, words: &[Word], breaks: &[Break]) -> Option<Fired> {
         let found = self.phrases.find(words);
         // Nothing of any rule: most questions stop here.
-        if !self
-            .rule_phrases
-            .iter()
-            .any(|&p| found.of(p).next().is_some())
-        {
-            return None;
-        }
+        found.in_rules(&self.in_rule).next()?;
         let context = self.context(words.len(), breaks, &found);
         for flag in &self.flags {
             let masked = masked(words.len(), found.any_of(&flag.unless));
@@ -445,12 +450,12 @@ impl Triage {
         let past = clause.iter().map(|&c| long_ago[c] && !recent[c]).collect();
 
         // Negations and what they reach.
-        let symptom = masked(n, found.any_of(&self.rule_phrases));
+        let symptom = masked(n, found.in_rules(&self.in_rule));
         let after_ability = ends_at(&self.negation.not_after);
         let pseudo = starts(&self.negation.not_before);
         let stop = starts(&self.negation.ends);
         let tied = ends_at(&self.negation.ties);
-        let list = masked_starts(n, found.any_of(&self.negation.lists));
+        let list = starts(&self.negation.lists);
         let mut negated = vec![false; n];
         for (start, len) in found.any_of(&self.negation.words) {
             if symptom[start] || after_ability[start] || pseudo.get(start + len) == Some(&true) {
