@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 use common::bot::*;
 use common::fake_discord::*;
+use common::logs::Logs;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_mention_gets_the_answer_with_its_source_and_disclaimer() {
@@ -31,6 +32,7 @@ async fn a_mention_gets_the_answer_with_its_source_and_disclaimer() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dms_and_answer_channels_are_answered_but_off_topic_chatter_is_not() {
+    let logs = Logs::get();
     let bot = Running::start(&shipped(), 0).await;
     let member = FakeUser::new("member");
 
@@ -70,7 +72,16 @@ async fn dms_and_answer_channels_are_answered_but_off_topic_chatter_is_not() {
     let elsewhere = message_create(&Origin::guild(&member), "is acupressure safe?");
     bot.fake.dispatch("MESSAGE_CREATE", elsewhere.clone());
 
-    // Once the bot has stopped (which waits for replies in progress), no
+    // The bot saw both and decided to stay silent (a check after stopping
+    // alone would pass for messages it never received)...
+    for (message, decision) in [(&chatter, "staying silent"), (&elsewhere, "left alone")] {
+        let id = format!("question={}", message["id"].as_str().unwrap_or_default());
+        let seen = logs
+            .wait_for(|l| l.contains(decision) && l.contains(&id))
+            .await;
+        assert!(seen.is_some(), "the bot never decided on {id}");
+    }
+    // ...and once it has stopped (which waits for replies in progress), no
     // reply to the chatter or to the unaddressed message exists.
     let fake = bot.stop().await;
     let requests = fake.requests();
@@ -210,9 +221,32 @@ async fn reload_swaps_good_content_refuses_bad_content_and_checks_permissions() 
         "to find out about coverage",
         "to learn what it covers",
     );
-    let reloaded = bot
-        .interact(interaction_command(&as_moderator, "reload", Value::Null))
+    // /reload from a DM is refused: there is no server to moderate, so no
+    // permission or role can be checked (here the member even claims
+    // administrator permissions).
+    let from_dm = bot
+        .interact(interaction_command(
+            &Origin::dm(&moderator).with_permissions(ADMIN_PERMISSIONS),
+            "reload",
+            Value::Null,
+        ))
         .await;
+    assert!(
+        from_dm
+            .content()
+            .unwrap_or_default()
+            .contains("Manage Server"),
+        "{:?}",
+        from_dm.content()
+    );
+    let unchanged = bot.say(&Origin::dm(&member), insurance).await;
+    check_reply(&unchanged, "to find out about coverage");
+
+    // A member with the configured moderator role, and no Manage Server
+    // permission, may reload.
+    let mut by_role = interaction_command(&Origin::guild(&moderator), "reload", Value::Null);
+    by_role["member"]["roles"] = json!([MODERATOR_ROLE_ID]);
+    let reloaded = bot.interact(by_role).await;
     assert_eq!(reloaded.body["data"]["flags"], 64, "summaries are private");
     let summary = reloaded.content().unwrap_or_default();
     assert!(summary.contains("Changed: insurance"), "{summary}");
@@ -247,6 +281,43 @@ async fn reload_swaps_good_content_refuses_bad_content_and_checks_permissions() 
         bot.service.current().catalog().entries.len(),
         common::shipped().catalog().entries.len()
     );
+
+    // Content that parses but that the matcher cannot tell apart (a
+    // phrasing of one entry reads the same as another's) is refused too, and
+    // nothing of it is served: not the ambiguity, not the answer edited
+    // with it.
+    edit(
+        dir.path(),
+        "entries.toml",
+        "topics = [\"nowhere\"",
+        "topics = [\"practical\"",
+    );
+    edit(
+        dir.path(),
+        "sources.toml",
+        "titel = \"Can Acupressure",
+        "title = \"Can Acupressure",
+    );
+    edit(
+        dir.path(),
+        "entries.toml",
+        "  \"acupuncture insurance\",",
+        "  \"acupuncture insurance\",\n  \"back pain, what is it\",",
+    );
+    edit(
+        dir.path(),
+        "entries.toml",
+        "to learn what it covers",
+        "to ask what it covers",
+    );
+    let ambiguous = bot
+        .interact(interaction_command(&as_moderator, "reload", Value::Null))
+        .await;
+    let report = ambiguous.content().unwrap_or_default();
+    assert!(report.contains("nothing was changed"), "{report}");
+    assert!(report.contains("reads the same to the matcher"), "{report}");
+    let same = bot.say(&Origin::dm(&member), insurance).await;
+    check_reply(&same, "to learn what it covers");
     bot.stop().await;
 }
 

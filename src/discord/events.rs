@@ -53,6 +53,12 @@ async fn on_message(
     } else if data.answer_channels.contains(&msg.channel_id) {
         Addressed::InAnswerChannel
     } else {
+        // Logged by id only, so tests (and operators at DEBUG) can tell a
+        // message the bot saw and left alone from one it never received.
+        debug!(
+            question = msg.id.get(),
+            "message not addressed to the bot: left alone"
+        );
         return Ok(());
     };
     let _busy = data.in_flight.enter();
@@ -67,6 +73,11 @@ async fn on_message(
     if addressed == Addressed::InAnswerChannel
         && !matches!(m.outcome, Outcome::Answer | Outcome::Urgent)
     {
+        debug!(
+            question = msg.id.get(),
+            outcome = m.outcome.as_str(),
+            "answer channel: no clear answer, staying silent"
+        );
         return Ok(());
     }
     match data

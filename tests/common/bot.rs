@@ -26,6 +26,11 @@ use super::fake_discord::*;
 /// Failure guard for waits that normally finish in milliseconds.
 pub const TIMEOUT: Duration = Duration::from_secs(15);
 
+/// The role the bot is configured to treat as moderators (`[discord]
+/// moderator_role_ids`): members with it may `/reload` without Manage
+/// Server.
+pub const MODERATOR_ROLE_ID: &str = "666666666666666666";
+
 /// The bot's reply to a message: the channel message whose reference is it.
 pub fn replies_to(message: &Value) -> impl Fn(&Request) -> bool + '_ {
     move |r: &Request| {
@@ -76,7 +81,7 @@ impl Running {
             api_url: Some(fake.base_url()),
             guild_ids: vec![GUILD_ID.parse().expect("numeric id")],
             answer_channels: vec![SECOND_CHANNEL_ID.parse().expect("numeric id")],
-            moderator_role_ids: Vec::new(),
+            moderator_role_ids: vec![MODERATOR_ROLE_ID.parse().expect("numeric id")],
         };
         let (stop, stopped) = oneshot::channel::<()>();
         let bot_service = Arc::clone(&service);
