@@ -96,6 +96,18 @@ pub struct Negation {
     /// Words that join a list, across whose commas a negation reaches ("no
     /// fever, chills or numbness").
     pub lists: Vec<String>,
+    /// Phrases that deny what came before them in their sentence ("saddle
+    /// numbness or bladder trouble, I have none of that"), or the question
+    /// they answer.
+    pub after: Vec<String>,
+    /// Words that deny a question when they answer it: opening the sentence
+    /// right after a `?` ("numbness down there? nope"), or after a sentence
+    /// that reports a question (`asks`).
+    pub answers: Vec<String>,
+    /// Phrases that report a question about a symptom ("the GP asked about
+    /// numbness"): what follows them is not the member's own until an
+    /// answer says so.
+    pub asks: Vec<String>,
 }
 
 /// How the distant past is recognised ("ten years ago", "back in 2015").
@@ -194,6 +206,12 @@ struct RawNegation {
     ties: Vec<String>,
     #[serde(default)]
     lists: Vec<String>,
+    #[serde(default)]
+    after: Vec<String>,
+    #[serde(default)]
+    answers: Vec<String>,
+    #[serde(default)]
+    asks: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -322,6 +340,9 @@ fn negation(f: &mut TomlFile<'_>, raw: RawNegation) -> Negation {
         ends: phrases(raw.ends),
         ties: phrases(raw.ties),
         lists: phrases(raw.lists),
+        after: phrases(raw.after),
+        answers: phrases(raw.answers),
+        asks: phrases(raw.asks),
     }
 }
 

@@ -18,8 +18,11 @@ pub enum Break {
     None,
     /// A comma: it may end a clause, or go on with a list.
     Comma,
-    /// A full stop, `;`, `:`, `!`, `?`, a bracket or a line break.
+    /// A full stop, `;`, `!` or a line break.
     Stop,
+    /// A question mark or a colon: a sentence ends, and the next may answer
+    /// it ("numbness? none"; "bladder trouble: none of that").
+    Question,
 }
 
 /// A word of the input after folding, with its stem.
@@ -97,9 +100,11 @@ impl Normalizer {
 /// Punctuation that ends a clause: a negation or a time ("years ago") read
 /// before it says nothing about the words after it. A comma is weaker (see
 /// [`Break::Comma`]).
-const CLAUSE_MARKS: &[char] = &[
-    '.', ';', ':', '!', '?', '(', ')', '[', ']', '\n', '\r', '\u{2026}',
-];
+const CLAUSE_MARKS: &[char] = &['.', ';', ':', '!', '?', '\n', '\r', '\u{2026}'];
+
+/// Brackets set off an aside, which goes on with its sentence: as weak as a
+/// comma ("a spinal infection (discitis) years ago" is one thought).
+const ASIDE_MARKS: &[char] = &['(', ')', '[', ']'];
 
 /// Calls `f` with each raw token of folded text (runs of letters, digits
 /// and apostrophes) and the strongest punctuation between it and the token
@@ -117,6 +122,8 @@ fn each_raw(folded: &str, mut f: impl FnMut(&str, Break)) {
         }
         let here = match c {
             ',' => Break::Comma,
+            c if ASIDE_MARKS.contains(&c) => Break::Comma,
+            '?' | ':' => Break::Question,
             c if CLAUSE_MARKS.contains(&c) => Break::Stop,
             _ => Break::None,
         };
@@ -295,7 +302,7 @@ mod tests {
     #[test]
     fn punctuation_breaks_clauses() {
         let n = Normalizer::default();
-        let (words, breaks) = n.words_and_breaks("no fever, can't walk. 38.5 ok");
+        let (words, breaks) = n.words_and_breaks("no fever, can't walk. 38.5 ok?! nope");
         let marked: Vec<String> = words
             .iter()
             .zip(&breaks)
@@ -303,10 +310,11 @@ mod tests {
                 Break::None => w.text.clone(),
                 Break::Comma => format!(",{}", w.text),
                 Break::Stop => format!("|{}", w.text),
+                Break::Question => format!("?{}", w.text),
             })
             .collect();
-        assert_eq!(marked.join(" "), "no fever ,can not walk |38 |5 ok");
-        assert_eq!(words, n.words("no fever, can't walk. 38.5 ok"));
+        assert_eq!(marked.join(" "), "no fever ,can not walk |38 |5 ok ?nope");
+        assert_eq!(words, n.words("no fever, can't walk. 38.5 ok?! nope"));
     }
 
     #[test]

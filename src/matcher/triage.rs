@@ -269,6 +269,9 @@ struct Negation {
     ends: Vec<u32>,
     ties: Vec<u32>,
     lists: Vec<u32>,
+    after: Vec<u32>,
+    answers: Vec<u32>,
+    asks: Vec<u32>,
 }
 
 /// The compiled time rules.
@@ -349,6 +352,9 @@ impl Triage {
             ends: phrases.intern_all(&n.ends, normalizer, false),
             ties: phrases.intern_all(&n.ties, normalizer, false),
             lists: phrases.intern_all(&n.lists, normalizer, false),
+            after: phrases.intern_all(&n.after, normalizer, false),
+            answers: phrases.intern_all(&n.answers, normalizer, false),
+            asks: phrases.intern_all(&n.asks, normalizer, false),
         };
         let p = &red_flags.past;
         let past = Past {
@@ -434,7 +440,7 @@ impl Triage {
         for i in 0..n {
             // Commas do not end a clause here: "Years ago, I fell off a
             // ladder" is one thought.
-            if i > 0 && (break_at(i) == Break::Stop || clause_end[i]) {
+            if i > 0 && (break_at(i) >= Break::Stop || clause_end[i]) {
                 c += 1;
             }
             clause[i] = c;
@@ -457,13 +463,15 @@ impl Triage {
         let tied = ends_at(&self.negation.ties);
         let list = starts(&self.negation.lists);
         let mut negated = vec![false; n];
-        for (start, len) in found.any_of(&self.negation.words) {
-            if symptom[start] || after_ability[start] || pseudo.get(start + len) == Some(&true) {
-                continue;
-            }
+        // A negation word that is the symptom, follows "can", or starts a
+        // pseudo-negation ("no longer") is not one.
+        let denies = |(start, len): (usize, usize)| {
+            !(symptom[start] || after_ability[start] || pseudo.get(start + len) == Some(&true))
+        };
+        for (start, len) in found.any_of(&self.negation.words).filter(|&o| denies(o)) {
             let from = start + len;
             let to = n.min(from + self.negation.reach);
-            let ends = |i: usize| break_at(i) == Break::Stop || (stop[i] && !tied[i]);
+            let ends = |i: usize| break_at(i) >= Break::Stop || (stop[i] && !tied[i]);
             // Within its reach, a negation crosses commas only in a list
             // that "or" or "nor" closes: "no fever, chills or numbness".
             let span = (from..to).find(|&i| ends(i)).unwrap_or(to);
@@ -472,6 +480,57 @@ impl Triage {
                 .find(|&i| break_at(i) == Break::Comma && !in_list)
                 .unwrap_or(span);
             negated[from..through].iter_mut().for_each(|m| *m = true);
+        }
+        // Denials after the fact: "saddle numbness or bladder trouble, I
+        // have none of that" (back to the sentence's start), and answers to
+        // a question ("numbness down there? nope"; "the GP asked about
+        // numbness and I don't have any"). Both reach back at most twice a
+        // negation's reach forward.
+        // A sentence that says what the member cannot do ("I can't feel my
+        // legs, none of that is normal") is never denied after the fact.
+        let mut affirms = vec![false; n];
+        for (start, _) in found.any_of(&self.negation.words) {
+            if symptom[start] || after_ability[start] {
+                affirms[start] = true;
+            }
+        }
+        let back = 2 * self.negation.reach;
+        let sentence_start = |at: usize| {
+            (at.saturating_sub(back)..=at)
+                .rev()
+                .find(|&i| i == 0 || break_at(i) >= Break::Stop)
+                .unwrap_or(at.saturating_sub(back))
+        };
+        let asks = starts(&self.negation.asks);
+        let asked = |from: usize, to: usize| (from..to).find(|&i| asks[i]);
+        let mut deny = |start: usize, own_sentence: bool| {
+            let opens = sentence_start(start);
+            let from = if opens == start {
+                // It opens its sentence: it denies the question before it.
+                if start == 0 {
+                    return;
+                }
+                let question = sentence_start(start - 1);
+                if break_at(start) != Break::Question && asked(question, start).is_none() {
+                    return;
+                }
+                question
+            } else if own_sentence {
+                opens
+            } else if let Some(question) = asked(opens, start) {
+                question
+            } else {
+                return;
+            };
+            if !affirms[from..start].iter().any(|&a| a) {
+                negated[from..start].iter_mut().for_each(|m| *m = true);
+            }
+        };
+        for (start, _) in found.any_of(&self.negation.after).filter(|&o| denies(o)) {
+            deny(start, true);
+        }
+        for (start, _) in found.any_of(&self.negation.answers).filter(|&o| denies(o)) {
+            deny(start, false);
         }
         Context { negated, past }
     }
