@@ -2,6 +2,10 @@
 //! bot: at most `limit` questions in any `window`, then one notice, then
 //! silence until the window frees up. Other members are never affected.
 //!
+//! Urgent replies are never counted against that limit (an emergency always
+//! gets its guidance), but they are bounded on their own: one urgent reply
+//! per member per channel per [`URGENT_REPEAT_WINDOW`] ([`UrgentRepeats`]).
+//!
 //! Pure bookkeeping: the caller passes the current time, so tests need no
 //! clock and no sleeps.
 
@@ -20,6 +24,44 @@ pub enum Verdict {
     },
     /// Don't answer, and say nothing (the member was already told).
     Silent,
+    /// An urgent question from a member who got the urgent guidance in this
+    /// channel within [`URGENT_REPEAT_WINDOW`]: not posted there again.
+    UrgentRepeat,
+}
+
+/// How long after an urgent reply to a member in a channel another urgent
+/// message from them there gets none. The guidance (emergency services,
+/// a doctor today) does not change within minutes and the first reply is
+/// still on screen above; without a bound one member could make the bot
+/// post the emergency text 20 times a minute in an answer channel. Short
+/// enough that a member whose situation changes later is answered again.
+pub const URGENT_REPEAT_WINDOW: Duration = Duration::from_secs(5 * 60);
+
+/// The (member, channel) pairs that got an urgent reply recently.
+#[derive(Debug, Default)]
+pub struct UrgentRepeats {
+    last: HashMap<(u64, u64), Instant>,
+}
+
+impl UrgentRepeats {
+    /// Whether `user` may get an urgent reply in `channel` at `now`; if so,
+    /// it is recorded. The first urgent message anywhere always may.
+    pub fn admit(&mut self, user: u64, channel: u64, now: Instant) -> bool {
+        let recent = |t: &Instant| now.saturating_duration_since(*t) < URGENT_REPEAT_WINDOW;
+        if self.last.get(&(user, channel)).is_some_and(recent) {
+            return false;
+        }
+        if self.last.len() >= MAX_TRACKED_USERS {
+            self.last.retain(|_, t| recent(t));
+            if self.last.len() >= MAX_TRACKED_USERS {
+                // Every record is recent: a flood of distinct members. The
+                // bound on memory wins over the bound on repeats.
+                self.last.clear();
+            }
+        }
+        self.last.insert((user, channel), now);
+        true
+    }
 }
 
 /// How many members are tracked at most; past this the oldest records are
@@ -128,6 +170,40 @@ mod tests {
             (1, 61, notify(9)),
             (2, 61, Verdict::Allow),
         ]);
+    }
+
+    #[test]
+    fn one_urgent_reply_per_member_and_channel_per_window() {
+        let start = Instant::now();
+        let at = |s: u64| start + Duration::from_secs(s);
+        let window = URGENT_REPEAT_WINDOW.as_secs();
+        let mut repeats = UrgentRepeats::default();
+        // (user, channel, seconds, admitted)
+        for (user, channel, s, admitted) in [
+            (1, 10, 0, true),
+            (1, 10, 1, false),
+            (1, 10, window - 1, false),
+            (1, 11, 2, true),
+            (2, 10, 2, true),
+            (1, 10, window, true),
+            (1, 10, window + 1, false),
+        ] {
+            assert_eq!(
+                repeats.admit(user, channel, at(s)),
+                admitted,
+                "user {user} in channel {channel} at {s}s"
+            );
+        }
+    }
+
+    #[test]
+    fn urgent_records_are_bounded() {
+        let now = Instant::now();
+        let mut repeats = UrgentRepeats::default();
+        for user in 0..(MAX_TRACKED_USERS as u64 + 10) {
+            assert!(repeats.admit(user, 1, now));
+        }
+        assert!(repeats.last.len() <= MAX_TRACKED_USERS);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests: the shipped content, loaded
 //! once, the fake Discord the end-to-end tests run the bot against
-//! ([`fake_discord`]), and the running bot with the helpers its scenarios
-//! share ([`bot`]).
+//! ([`fake_discord`]), the running bot with the helpers its scenarios
+//! share ([`bot`]), and captured logs ([`logs`]).
 
 // Each test binary uses only some of these helpers (this covers the
 // submodules too).
@@ -30,6 +30,7 @@ pub fn shipped() -> &'static Matcher {
 
 pub mod bot;
 pub mod fake_discord;
+pub mod logs;
 
 /// Copies a folder (the shipped content, say) into a scratch folder a test
 /// may edit.
