@@ -4,7 +4,8 @@
 //!
 //! Urgent replies are never counted against that limit (an emergency always
 //! gets its guidance), but they are bounded on their own: one urgent reply
-//! per member per channel per [`URGENT_REPEAT_WINDOW`] ([`UrgentRepeats`]).
+//! of each kind (emergency, crisis) per member per channel per
+//! [`URGENT_REPEAT_WINDOW`] ([`UrgentRepeats`]).
 //!
 //! Pure bookkeeping: the caller passes the current time, so tests need no
 //! clock and no sleeps.
@@ -24,8 +25,9 @@ pub enum Verdict {
     },
     /// Don't answer, and say nothing (the member was already told).
     Silent,
-    /// An urgent question from a member who got the urgent guidance in this
-    /// channel within [`URGENT_REPEAT_WINDOW`]: not posted there again.
+    /// An urgent question from a member who got the same kind of urgent
+    /// reply in this channel within [`URGENT_REPEAT_WINDOW`]: not posted
+    /// there again.
     UrgentRepeat,
 }
 
@@ -37,18 +39,30 @@ pub enum Verdict {
 /// enough that a member whose situation changes later is answered again.
 pub const URGENT_REPEAT_WINDOW: Duration = Duration::from_secs(5 * 60);
 
-/// The (member, channel) pairs that got an urgent reply recently.
+/// The kind of an urgent reply. The two are bounded apart: the crisis
+/// reply (crisis lines) says what the emergency reply does not, so a
+/// crisis message right after an emergency one is always answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Urgency {
+    /// A medical emergency: the urgent-care reply.
+    Emergency,
+    /// Suicidal thoughts or self-harm: the crisis reply.
+    Crisis,
+}
+
+/// The (member, channel, kind) triples that got an urgent reply recently.
 #[derive(Debug, Default)]
 pub struct UrgentRepeats {
-    last: HashMap<(u64, u64), Instant>,
+    last: HashMap<(u64, u64, Urgency), Instant>,
 }
 
 impl UrgentRepeats {
-    /// Whether `user` may get an urgent reply in `channel` at `now`; if so,
-    /// it is recorded. The first urgent message anywhere always may.
-    pub fn admit(&mut self, user: u64, channel: u64, now: Instant) -> bool {
+    /// Whether `user` may get an urgent reply of kind `urgency` in
+    /// `channel` at `now`; if so, it is recorded. The first urgent message
+    /// of each kind always may.
+    pub fn admit(&mut self, user: u64, channel: u64, urgency: Urgency, now: Instant) -> bool {
         let recent = |t: &Instant| now.saturating_duration_since(*t) < URGENT_REPEAT_WINDOW;
-        if self.last.get(&(user, channel)).is_some_and(recent) {
+        if self.last.get(&(user, channel, urgency)).is_some_and(recent) {
             return false;
         }
         if self.last.len() >= MAX_TRACKED_USERS {
@@ -59,7 +73,7 @@ impl UrgentRepeats {
                 self.last.clear();
             }
         }
-        self.last.insert((user, channel), now);
+        self.last.insert((user, channel, urgency), now);
         true
     }
 }
@@ -178,18 +192,21 @@ mod tests {
         let at = |s: u64| start + Duration::from_secs(s);
         let window = URGENT_REPEAT_WINDOW.as_secs();
         let mut repeats = UrgentRepeats::default();
-        // (user, channel, seconds, admitted)
-        for (user, channel, s, admitted) in [
-            (1, 10, 0, true),
-            (1, 10, 1, false),
-            (1, 10, window - 1, false),
-            (1, 11, 2, true),
-            (2, 10, 2, true),
-            (1, 10, window, true),
-            (1, 10, window + 1, false),
+        let (care, crisis) = (Urgency::Emergency, Urgency::Crisis);
+        // (user, channel, kind, seconds, admitted)
+        for (user, channel, kind, s, admitted) in [
+            (1, 10, care, 0, true),
+            (1, 10, care, 1, false),
+            (1, 10, crisis, 1, true),
+            (1, 10, crisis, 2, false),
+            (1, 10, care, window - 1, false),
+            (1, 11, care, 2, true),
+            (2, 10, care, 2, true),
+            (1, 10, care, window, true),
+            (1, 10, care, window + 1, false),
         ] {
             assert_eq!(
-                repeats.admit(user, channel, at(s)),
+                repeats.admit(user, channel, kind, at(s)),
                 admitted,
                 "user {user} in channel {channel} at {s}s"
             );
@@ -201,7 +218,7 @@ mod tests {
         let now = Instant::now();
         let mut repeats = UrgentRepeats::default();
         for user in 0..(MAX_TRACKED_USERS as u64 + 10) {
-            assert!(repeats.admit(user, 1, now));
+            assert!(repeats.admit(user, 1, Urgency::Emergency, now));
         }
         assert!(repeats.last.len() <= MAX_TRACKED_USERS);
     }

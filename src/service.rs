@@ -15,9 +15,10 @@ use std::time::Instant;
 
 use arc_swap::ArcSwap;
 
+use crate::content::FlagKind;
 use crate::content::{Catalog, Problem};
-use crate::cooldown::{Cooldown, UrgentRepeats, Verdict};
-use crate::matcher::{Matcher, Outcome, Thresholds};
+use crate::cooldown::{Cooldown, Urgency, UrgentRepeats, Verdict};
+use crate::matcher::{Match, Matcher, Outcome, Thresholds};
 
 /// Shared state behind every command and message handler.
 pub struct Service {
@@ -101,18 +102,33 @@ impl Service {
         Ok(summary)
     }
 
-    /// Records a question from `user` in `channel` and says whether to
-    /// answer it. An urgent question is not counted and never meets the
-    /// cooldown: an emergency is always answered, but only once per member
-    /// and channel per [`crate::cooldown::URGENT_REPEAT_WINDOW`]
+    /// Records a question from `user` in `channel`, matched as `m` by
+    /// `matcher`, and says whether to answer it. An urgent question is not
+    /// counted and never meets the cooldown: an emergency is always
+    /// answered, but only once per kind (emergency, crisis), member and
+    /// channel per [`crate::cooldown::URGENT_REPEAT_WINDOW`]
     /// ([`Verdict::UrgentRepeat`] after that).
-    pub fn admit(&self, user: u64, channel: u64, outcome: Outcome, now: Instant) -> Verdict {
-        if outcome == Outcome::Urgent {
+    pub fn admit(
+        &self,
+        user: u64,
+        channel: u64,
+        matcher: &Matcher,
+        m: &Match,
+        now: Instant,
+    ) -> Verdict {
+        if m.outcome == Outcome::Urgent {
+            let flag = m
+                .flag
+                .and_then(|i| matcher.catalog().red_flags.flags.get(i));
+            let urgency = match flag {
+                Some(flag) if flag.kind == FlagKind::Crisis => Urgency::Crisis,
+                _ => Urgency::Emergency,
+            };
             let first = self
                 .urgent_repeats
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .admit(user, channel, now);
+                .admit(user, channel, urgency, now);
             return if first {
                 Verdict::Allow
             } else {

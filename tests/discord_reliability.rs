@@ -46,6 +46,10 @@ const QUESTION: &str = "is acupuncture painful";
 /// A message the shipped red flags make urgent (not a crisis).
 const URGENT: &str = "i lost control of my bladder";
 
+/// A crisis message (suicidal thoughts): the crisis reply, bounded apart
+/// from the emergency one.
+const CRISIS: &str = "honestly i feel like ending it all because of this back pain";
+
 /// The edit that makes a question urgent.
 const URGENT_EDIT: &str = "edit: now I can't feel my legs";
 
@@ -504,9 +508,9 @@ async fn a_reply_stored_before_a_500_is_posted_once() {
 // ---------------------------------------------------------------------------
 
 /// The same member sending urgent messages in an answer channel: the first
-/// is answered; the repeats within the window get a logged silence; the
-/// member elsewhere, and other members, are answered; `/ask` gets the
-/// guidance again, privately.
+/// is answered; the repeats within the window get a logged silence; a
+/// crisis message there, the member elsewhere, and other members are
+/// answered; `/ask` gets the guidance again, privately.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn urgent_replies_are_bounded_per_member_and_channel() {
     let logs = Logs::get();
@@ -526,6 +530,9 @@ async fn urgent_replies_are_bounded_per_member_and_channel() {
         assert!(logged.is_some(), "the silence is logged for {id}");
         assert!(replies_so_far(&bot.fake, &again).is_empty());
     }
+    // A crisis message says something new: it gets the crisis reply there.
+    let crisis = bot.say(&here, CRISIS).await;
+    assert_eq!(crisis.content(), Some(shipped_reply(CRISIS).as_str()));
     // Elsewhere, and for someone else, the first urgent message is answered.
     let dm = bot.say(&Origin::dm(&member), URGENT).await;
     assert_eq!(dm.content(), Some(urgent.as_str()));
@@ -544,7 +551,8 @@ async fn urgent_replies_are_bounded_per_member_and_channel() {
     assert_eq!(ask.body["data"]["flags"], json!(64), "private");
     bot.stop().await;
     // The urgent words are in none of it.
-    assert!(!logs.text().contains(URGENT));
+    let text = logs.text();
+    assert!(!text.contains(URGENT) && !text.contains(CRISIS));
 }
 
 /// A question edited into an emergency gets the urgent reply, once; an

@@ -43,7 +43,8 @@ async fn ask(
     match data.service.admit(
         ctx.author().id.get(),
         ctx.channel_id().get(),
-        m.outcome,
+        &matcher,
+        &m,
         Instant::now(),
     ) {
         Verdict::Allow => {}

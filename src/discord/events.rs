@@ -153,7 +153,8 @@ async fn on_message(
     match data.service.admit(
         msg.author.id.get(),
         msg.channel_id.get(),
-        m.outcome,
+        &matcher,
+        &m,
         Instant::now(),
     ) {
         Verdict::Allow => {}
@@ -231,7 +232,8 @@ async fn on_edit(
     let verdict = data.service.admit(
         author.id.get(),
         edit.channel_id.get(),
-        m.outcome,
+        &matcher,
+        &m,
         Instant::now(),
     );
     if verdict != Verdict::Allow {

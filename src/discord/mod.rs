@@ -94,7 +94,9 @@ impl Drop for InFlightGuard {
 }
 
 /// Runs the bot until `shutdown` completes, then closes the gateway and
-/// lets replies in progress finish.
+/// lets replies in progress finish (but never waits for a reload). Ends
+/// early with an error of one sentence, saying what to do, when Discord
+/// closes the gateway for good (a bad token, a disallowed intent).
 pub async fn run(
     service: Arc<Service>,
     discord: &DiscordConfig,
