@@ -2,6 +2,11 @@
 //! bot: at most `limit` questions in any `window`, then one notice, then
 //! silence until the window frees up. Other members are never affected.
 //!
+//! Urgent replies are never counted against that limit (an emergency always
+//! gets its guidance), but they are bounded on their own: one urgent reply
+//! of each kind (emergency, crisis) per member per channel per
+//! [`URGENT_REPEAT_WINDOW`] ([`UrgentRepeats`]).
+//!
 //! Pure bookkeeping: the caller passes the current time, so tests need no
 //! clock and no sleeps.
 
@@ -20,6 +25,57 @@ pub enum Verdict {
     },
     /// Don't answer, and say nothing (the member was already told).
     Silent,
+    /// An urgent question from a member who got the same kind of urgent
+    /// reply in this channel within [`URGENT_REPEAT_WINDOW`]: not posted
+    /// there again.
+    UrgentRepeat,
+}
+
+/// How long after an urgent reply to a member in a channel another urgent
+/// message from them there gets none. The guidance (emergency services,
+/// a doctor today) does not change within minutes and the first reply is
+/// still on screen above; without a bound one member could make the bot
+/// post the emergency text 20 times a minute in an answer channel. Short
+/// enough that a member whose situation changes later is answered again.
+pub const URGENT_REPEAT_WINDOW: Duration = Duration::from_secs(5 * 60);
+
+/// The kind of an urgent reply. The two are bounded apart: the crisis
+/// reply (crisis lines) says what the emergency reply does not, so a
+/// crisis message right after an emergency one is always answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Urgency {
+    /// A medical emergency: the urgent-care reply.
+    Emergency,
+    /// Suicidal thoughts or self-harm: the crisis reply.
+    Crisis,
+}
+
+/// The (member, channel, kind) triples that got an urgent reply recently.
+#[derive(Debug, Default)]
+pub struct UrgentRepeats {
+    last: HashMap<(u64, u64, Urgency), Instant>,
+}
+
+impl UrgentRepeats {
+    /// Whether `user` may get an urgent reply of kind `urgency` in
+    /// `channel` at `now`; if so, it is recorded. The first urgent message
+    /// of each kind always may.
+    pub fn admit(&mut self, user: u64, channel: u64, urgency: Urgency, now: Instant) -> bool {
+        let recent = |t: &Instant| now.saturating_duration_since(*t) < URGENT_REPEAT_WINDOW;
+        if self.last.get(&(user, channel, urgency)).is_some_and(recent) {
+            return false;
+        }
+        if self.last.len() >= MAX_TRACKED_USERS {
+            self.last.retain(|_, t| recent(t));
+            if self.last.len() >= MAX_TRACKED_USERS {
+                // Every record is recent: a flood of distinct members. The
+                // bound on memory wins over the bound on repeats.
+                self.last.clear();
+            }
+        }
+        self.last.insert((user, channel, urgency), now);
+        true
+    }
 }
 
 /// How many members are tracked at most; past this the oldest records are
@@ -128,6 +184,43 @@ mod tests {
             (1, 61, notify(9)),
             (2, 61, Verdict::Allow),
         ]);
+    }
+
+    #[test]
+    fn one_urgent_reply_per_member_and_channel_per_window() {
+        let start = Instant::now();
+        let at = |s: u64| start + Duration::from_secs(s);
+        let window = URGENT_REPEAT_WINDOW.as_secs();
+        let mut repeats = UrgentRepeats::default();
+        let (care, crisis) = (Urgency::Emergency, Urgency::Crisis);
+        // (user, channel, kind, seconds, admitted)
+        for (user, channel, kind, s, admitted) in [
+            (1, 10, care, 0, true),
+            (1, 10, care, 1, false),
+            (1, 10, crisis, 1, true),
+            (1, 10, crisis, 2, false),
+            (1, 10, care, window - 1, false),
+            (1, 11, care, 2, true),
+            (2, 10, care, 2, true),
+            (1, 10, care, window, true),
+            (1, 10, care, window + 1, false),
+        ] {
+            assert_eq!(
+                repeats.admit(user, channel, kind, at(s)),
+                admitted,
+                "user {user} in channel {channel} at {s}s"
+            );
+        }
+    }
+
+    #[test]
+    fn urgent_records_are_bounded() {
+        let now = Instant::now();
+        let mut repeats = UrgentRepeats::default();
+        for user in 0..(MAX_TRACKED_USERS as u64 + 10) {
+            assert!(repeats.admit(user, 1, Urgency::Emergency, now));
+        }
+        assert!(repeats.last.len() <= MAX_TRACKED_USERS);
     }
 
     #[test]

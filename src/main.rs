@@ -209,6 +209,9 @@ fn run(config: &Config, dir: &Path) -> ExitCode {
         tokio::spawn(reload_on_sighup(Arc::clone(&service)));
         discord::run(service, &config.discord, &token, shutdown_signal()).await
     });
+    // `run` has let replies finish; a reload stuck in a read (a hung
+    // network disk) is not waited for, or SIGTERM would not stop the bot.
+    runtime.shutdown_background();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

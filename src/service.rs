@@ -7,7 +7,7 @@
 //! `Arc` in one step, so every question is answered from either the old or
 //! the new content, never a mix, and a failed reload changes nothing.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet, VecDeque};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -15,9 +15,10 @@ use std::time::Instant;
 
 use arc_swap::ArcSwap;
 
+use crate::content::FlagKind;
 use crate::content::{Catalog, Problem};
-use crate::cooldown::{Cooldown, Verdict};
-use crate::matcher::{Matcher, Outcome, Thresholds};
+use crate::cooldown::{Cooldown, Urgency, UrgentRepeats, Verdict};
+use crate::matcher::{Match, Matcher, Outcome, Thresholds};
 
 /// Shared state behind every command and message handler.
 pub struct Service {
@@ -25,6 +26,11 @@ pub struct Service {
     content_dir: PathBuf,
     thresholds: Thresholds,
     cooldown: Mutex<Cooldown>,
+    /// One urgent reply per member per channel per window.
+    urgent_repeats: Mutex<UrgentRepeats>,
+    /// Messages that already got an urgent reply, so an edit never gets a
+    /// second one.
+    urgent_messages: Mutex<RecentIds>,
     /// Serialises reloads: two moderators reloading at once would otherwise
     /// each compute a summary against the same old catalog.
     reloading: Mutex<()>,
@@ -73,6 +79,8 @@ impl Service {
             content_dir: content_dir.to_path_buf(),
             thresholds,
             cooldown: Mutex::new(cooldown),
+            urgent_repeats: Mutex::new(UrgentRepeats::default()),
+            urgent_messages: Mutex::new(RecentIds::default()),
             reloading: Mutex::new(()),
         })
     }
@@ -94,17 +102,80 @@ impl Service {
         Ok(summary)
     }
 
-    /// Records a question from `user` and says whether to answer it. An
-    /// urgent question is always answered and not counted: an emergency
-    /// must never meet a cooldown.
-    pub fn admit(&self, user: u64, outcome: Outcome, now: Instant) -> Verdict {
-        if outcome == Outcome::Urgent {
-            return Verdict::Allow;
+    /// Records a question from `user` in `channel`, matched as `m` by
+    /// `matcher`, and says whether to answer it. An urgent question is not
+    /// counted and never meets the cooldown: an emergency is always
+    /// answered, but only once per kind (emergency, crisis), member and
+    /// channel per [`crate::cooldown::URGENT_REPEAT_WINDOW`]
+    /// ([`Verdict::UrgentRepeat`] after that).
+    pub fn admit(
+        &self,
+        user: u64,
+        channel: u64,
+        matcher: &Matcher,
+        m: &Match,
+        now: Instant,
+    ) -> Verdict {
+        if m.outcome == Outcome::Urgent {
+            let flag = m
+                .flag
+                .and_then(|i| matcher.catalog().red_flags.flags.get(i));
+            let urgency = match flag {
+                Some(flag) if flag.kind == FlagKind::Crisis => Urgency::Crisis,
+                _ => Urgency::Emergency,
+            };
+            let first = self
+                .urgent_repeats
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .admit(user, channel, urgency, now);
+            return if first {
+                Verdict::Allow
+            } else {
+                Verdict::UrgentRepeat
+            };
         }
         self.cooldown
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .check(user, now)
+    }
+
+    /// Records that message `id` is getting an urgent reply; false if it
+    /// already got one (an edited message is re-checked, but answered once).
+    pub fn first_urgent_reply(&self, id: u64) -> bool {
+        self.urgent_messages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id)
+    }
+}
+
+/// How many message ids [`RecentIds`] keeps: members edit recent messages,
+/// and this is far more urgent replies than a server sees between a
+/// message and its edit. Ids only: no user ids, no text.
+const MAX_URGENT_MESSAGES: usize = 4_096;
+
+/// A bounded set of message ids, the oldest forgotten first.
+#[derive(Debug, Default)]
+struct RecentIds {
+    ids: HashSet<u64>,
+    order: VecDeque<u64>,
+}
+
+impl RecentIds {
+    /// Adds `id`; false if it was already there.
+    fn insert(&mut self, id: u64) -> bool {
+        if !self.ids.insert(id) {
+            return false;
+        }
+        self.order.push_back(id);
+        if self.order.len() > MAX_URGENT_MESSAGES {
+            if let Some(oldest) = self.order.pop_front() {
+                self.ids.remove(&oldest);
+            }
+        }
+        true
     }
 }
 
@@ -136,5 +207,25 @@ pub fn diff(old: &Catalog, new: &Catalog) -> ReloadSummary {
             .collect(),
         changed,
         now: new.summary(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_ids_answer_once_and_stay_bounded() {
+        let mut ids = RecentIds::default();
+        assert!(ids.insert(1));
+        assert!(!ids.insert(1));
+        for id in 2..(MAX_URGENT_MESSAGES as u64 + 10) {
+            assert!(ids.insert(id));
+        }
+        assert!(ids.ids.len() <= MAX_URGENT_MESSAGES);
+        assert_eq!(ids.ids.len(), ids.order.len());
+        // The oldest was forgotten; a recent one is still known.
+        assert!(ids.insert(1));
+        assert!(!ids.insert(MAX_URGENT_MESSAGES as u64));
     }
 }

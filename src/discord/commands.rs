@@ -15,6 +15,7 @@ use crate::content::Problem;
 use crate::cooldown::Verdict;
 use crate::matcher::topic_choices;
 use crate::reply::{self, DISCORD_MESSAGE_LIMIT};
+use crate::service::ReloadSummary;
 
 /// Discord's limit on autocomplete choices.
 const MAX_AUTOCOMPLETE_CHOICES: usize = 25;
@@ -39,11 +40,31 @@ async fn ask(
     let matcher = data.service.current();
     let question = events::plain_question(&question);
     let m = matcher.ask(&question);
-    match data
-        .service
-        .admit(ctx.author().id.get(), m.outcome, Instant::now())
-    {
+    match data.service.admit(
+        ctx.author().id.get(),
+        ctx.channel_id().get(),
+        &matcher,
+        &m,
+        Instant::now(),
+    ) {
         Verdict::Allow => {}
+        Verdict::UrgentRepeat => {
+            // A command always gets a response: the same guidance again,
+            // but only its author sees it, so the channel is not flooded.
+            info!(
+                channel = ctx.channel_id().get(),
+                "urgent reply sent privately: this member got it in this channel recently"
+            );
+            let reply = events::answer(
+                &matcher,
+                &question,
+                &m,
+                started,
+                ctx.guild_id(),
+                ctx.channel_id(),
+            );
+            return send(ctx, true, ready(reply)).await;
+        }
         limited => {
             // A command always gets a response, but only its author sees it.
             let wait = match limited {
@@ -128,6 +149,8 @@ async fn help(ctx: Context<'_>) -> Result<(), Error> {
 /// Reload the FAQ from its files (moderators only).
 #[poise::command(slash_command, default_member_permissions = "MANAGE_GUILD")]
 async fn reload(ctx: Context<'_>) -> Result<(), Error> {
+    // Counted for shutdown, which lets replies finish; shutdown never waits
+    // for the reload itself (see below).
     let _busy = ctx.data().in_flight.enter();
     let user = ctx.author().id;
     if !is_moderator(ctx) {
@@ -140,15 +163,31 @@ async fn reload(ctx: Context<'_>) -> Result<(), Error> {
         return send(ctx, true, ready(respond::text(text))).await;
     }
     let service = Arc::clone(&ctx.data().service);
+    let mut stopping = ctx.data().stopping.clone();
     // Reading a large content folder can outlast Discord's deadline: the
     // reply is deferred if so.
     let work = async move {
-        let text = match tokio::task::spawn_blocking(move || service.reload()).await {
+        let build = tokio::task::spawn_blocking(move || service.reload());
+        // A reload stuck in a read (a hung network disk) must not hold up
+        // shutdown: the build is left to the blocking pool, which the
+        // process does not wait for, and the moderator is told.
+        let built = tokio::select! {
+            built = build => built,
+            _ = stopping.wait_for(|stop| *stop) => {
+                warn!(user = %user, "shutting down during a reload; not waiting for it");
+                return respond::text(
+                    "The bot is shutting down; the reload was not finished. Run `/reload` \
+                     again once it is back."
+                        .to_owned(),
+                );
+            }
+        };
+        let text = match built {
             Ok(Ok(summary)) => {
                 info!(user = %user, added = summary.added.len(),
                       removed = summary.removed.len(), changed = summary.changed.len(),
                       "content reloaded");
-                summary.to_string()
+                summary_text(&summary)
             }
             Ok(Err(problems)) => {
                 warn!(user = %user, problems = problems.len(),
@@ -209,6 +248,34 @@ fn is_moderator(ctx: Context<'_>) -> bool {
             .any(|r| ctx.data().moderator_roles.contains(r))
 }
 
+/// Room kept at the end of a clipped list for "…and N more.".
+const MORE_ROOM: usize = 40;
+
+/// Appends `items` to `text`, `sep` between them, as long as `text` stays
+/// within `limit` characters; the items that do not fit are counted in a
+/// last "…and N more." instead. The one place long lists are cut to fit a
+/// Discord message.
+fn push_clipped<T: std::fmt::Display>(text: &mut String, items: &[T], sep: &str, limit: usize) {
+    let mut len = text.chars().count();
+    for (shown, item) in items.iter().enumerate() {
+        let piece = if shown == 0 {
+            item.to_string()
+        } else {
+            format!("{sep}{item}")
+        };
+        let piece_len = piece.chars().count();
+        let last = shown + 1 == items.len();
+        let room = if last { 0 } else { MORE_ROOM };
+        if len + piece_len + room > limit {
+            let lead = if shown == 0 { "" } else { sep };
+            text.push_str(&format!("{lead}…and {} more.", items.len() - shown));
+            return;
+        }
+        text.push_str(&piece);
+        len += piece_len;
+    }
+}
+
 /// The problems that stopped a reload, as many as fit one message.
 fn problems_text(problems: &[Problem]) -> String {
     let mut text = format!(
@@ -217,14 +284,104 @@ fn problems_text(problems: &[Problem]) -> String {
         problems.len(),
         if problems.len() == 1 { "" } else { "s" }
     );
-    for (shown, problem) in problems.iter().enumerate() {
-        let line = format!("• {problem}\n");
-        // Leave room for the "and N more" line.
-        if text.chars().count() + line.chars().count() > DISCORD_MESSAGE_LIMIT - 40 {
-            text.push_str(&format!("…and {} more.", problems.len() - shown));
-            break;
+    let lines: Vec<String> = problems.iter().map(|p| format!("• {p}")).collect();
+    push_clipped(&mut text, &lines, "\n", DISCORD_MESSAGE_LIMIT);
+    text
+}
+
+/// What a reload changed, as [`ReloadSummary`] prints it but cut to one
+/// message: a reload that adds 1,000 entries still gets its reply. The
+/// three lists share the room, so a long one cannot crowd out the others.
+fn summary_text(summary: &ReloadSummary) -> String {
+    let mut text = format!("Reloaded: {}.", summary.now);
+    let lists = [
+        ("Added", &summary.added),
+        ("Removed", &summary.removed),
+        ("Changed", &summary.changed),
+    ];
+    for (n, (label, ids)) in lists.iter().enumerate() {
+        text.push_str(&format!("\n{label}: "));
+        if ids.is_empty() {
+            text.push_str("none");
+            continue;
         }
-        text.push_str(&line);
+        // What the lists after this one need at least: a label and a note.
+        let later: usize = lists[n + 1..]
+            .iter()
+            .map(|(label, _)| label.len() + 3 + MORE_ROOM)
+            .sum();
+        let used = text.chars().count();
+        let share = DISCORD_MESSAGE_LIMIT.saturating_sub(used + later) / (lists.len() - n);
+        push_clipped(&mut text, ids, ", ", used + share);
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(added: usize, removed: usize, changed: usize) -> ReloadSummary {
+        let ids = |prefix: &str, n: usize| -> Vec<String> {
+            (0..n).map(|i| format!("{prefix}-entry-{i:04}")).collect()
+        };
+        ReloadSummary {
+            added: ids("added", added),
+            removed: ids("removed", removed),
+            changed: ids("changed", changed),
+            now: crate::content::Summary {
+                entries: 1000,
+                topics: 5,
+                sources: 4,
+                alternates: 2000,
+                red_flags: 30,
+                crisis_lines: 3,
+            },
+        }
+    }
+
+    #[test]
+    fn short_summaries_are_printed_whole() {
+        for s in [summary(0, 0, 0), summary(3, 1, 2), summary(20, 0, 0)] {
+            assert_eq!(summary_text(&s), s.to_string());
+        }
+    }
+
+    #[test]
+    fn long_summaries_fit_one_message() {
+        for (a, r, c) in [(1000, 0, 0), (1000, 1000, 1000), (0, 0, 5000), (1, 1000, 1)] {
+            let s = summary(a, r, c);
+            let text = summary_text(&s);
+            assert!(text.chars().count() <= DISCORD_MESSAGE_LIMIT, "{a} {r} {c}");
+            for label in ["Added: ", "Removed: ", "Changed: "] {
+                assert!(text.contains(label), "{label} in {text}");
+            }
+            assert!(text.contains("more."), "{text}");
+        }
+        // Nothing is lost silently: shown plus "more" is the whole list.
+        let text = summary_text(&summary(1000, 0, 0));
+        let shown = text.matches("added-entry-").count();
+        let more: usize = text
+            .split("…and ")
+            .nth(1)
+            .and_then(|t| t.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        assert_eq!(shown + more, 1000);
+    }
+
+    #[test]
+    fn problem_lists_fit_one_message() {
+        let problems: Vec<Problem> = (0..500)
+            .map(|i| Problem {
+                file: "faq/entries.toml".to_owned(),
+                line: Some(i + 1),
+                message: "something is wrong here".to_owned(),
+            })
+            .collect();
+        let text = problems_text(&problems);
+        assert!(text.chars().count() <= DISCORD_MESSAGE_LIMIT);
+        assert!(text.ends_with("more."), "{text}");
+        assert_eq!(problems_text(&problems[..2]).matches('•').count(), 2);
+    }
 }

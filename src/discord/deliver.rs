@@ -11,6 +11,13 @@
 //! none is dropped silently. Everything else (the gateway, command
 //! registration, autocomplete) stays with serenity.
 //!
+//! Sending again is only safe if Discord can tell the retry from a new
+//! message: an attempt that timed out may have been stored. Channel
+//! messages therefore carry a nonce derived from the question they answer
+//! ([`respond::nonce`]) with `enforce_nonce`, so Discord returns the
+//! message it already has instead of posting the answer twice.
+//! (Interaction responses need none: Discord accepts one per interaction.)
+//!
 //! An interaction must be acknowledged within Discord's 3-second deadline:
 //! [`Outbox::respond_in_time`] defers it when the reply is not ready in
 //! time, then sends the reply as a follow-up.
@@ -172,8 +179,18 @@ impl Outbox {
     /// Discord itself. Fails only if no HTTP client can be set up (no TLS
     /// backend).
     pub fn new(api_url: Option<&str>, token: &Token) -> Result<Outbox, reqwest::Error> {
+        Outbox::with_attempt_timeout(api_url, token, ATTEMPT_TIMEOUT)
+    }
+
+    /// [`Outbox::new`] with another limit on one attempt (tests use a short
+    /// one to time an attempt out).
+    pub fn with_attempt_timeout(
+        api_url: Option<&str>,
+        token: &Token,
+        attempt_timeout: Duration,
+    ) -> Result<Outbox, reqwest::Error> {
         let client = reqwest::Client::builder()
-            .timeout(ATTEMPT_TIMEOUT)
+            .timeout(attempt_timeout)
             // Discord wants to know the library; the requests are built
             // from serenity's types.
             .user_agent(serenity::constants::USER_AGENT)

@@ -1,5 +1,6 @@
 //! Gateway events the bot reacts to outside slash commands: messages that
-//! ask a question, and clicks on "did you mean" buttons or topic menus.
+//! ask a question (in threads of answer channels too), edits that turn a
+//! message urgent, and clicks on "did you mean" buttons or topic menus.
 
 use std::time::Instant;
 
@@ -7,9 +8,9 @@ use poise::serenity_prelude as serenity;
 use tracing::{debug, info};
 
 use super::deliver::{Interaction, DEFER_AFTER};
-use super::respond::{self, Reply};
+use super::respond::{self, Answering, Reply};
 use super::{Data, Error};
-use crate::cooldown::Verdict;
+use crate::cooldown::{Verdict, URGENT_REPEAT_WINDOW};
 use crate::matcher::{Match, Matcher, Outcome};
 
 /// Routes one gateway event.
@@ -18,9 +19,13 @@ pub async fn handle(
     event: &serenity::FullEvent,
 ) -> Result<(), Error> {
     let data = framework.user_data;
+    let ctx = framework.serenity_context;
     match event {
         serenity::FullEvent::Message { new_message } => {
-            on_message(data, framework.bot_id(), new_message).await
+            on_message(ctx, data, framework.bot_id(), new_message).await
+        }
+        serenity::FullEvent::MessageUpdate { event, .. } => {
+            on_edit(ctx, data, framework.bot_id(), event).await
         }
         serenity::FullEvent::InteractionCreate {
             interaction: serenity::Interaction::Component(click),
@@ -34,12 +39,77 @@ pub async fn handle(
 enum Addressed {
     /// It mentions the bot, or is a DM: every outcome gets a reply.
     Directly,
-    /// It was posted in an answer channel: only answers get a reply, so the
-    /// bot never clutters a conversation it was not asked into.
+    /// It was posted in an answer channel, or a thread inside one: only
+    /// answers get a reply, so the bot never clutters a conversation it was
+    /// not asked into.
     InAnswerChannel,
 }
 
+/// Where a message was posted and whom it mentions, from a new message or
+/// an edit.
+struct Posted<'a> {
+    guild: Option<serenity::GuildId>,
+    channel: serenity::ChannelId,
+    mentions: &'a [serenity::User],
+}
+
+/// Whether (and how) a message is addressed to the bot; `None` if the bot
+/// should leave it alone.
+async fn addressed(
+    ctx: &serenity::Context,
+    data: &Data,
+    bot: serenity::UserId,
+    posted: &Posted<'_>,
+) -> Option<Addressed> {
+    let Some(guild) = posted.guild else {
+        return Some(Addressed::Directly);
+    };
+    if posted.mentions.iter().any(|u| u.id == bot) {
+        return Some(Addressed::Directly);
+    }
+    if data.answer_channels.contains(&posted.channel) {
+        return Some(Addressed::InAnswerChannel);
+    }
+    let parent = thread_parent(ctx, guild, posted.channel).await?;
+    data.answer_channels
+        .contains(&parent)
+        .then_some(Addressed::InAnswerChannel)
+}
+
+/// The channel a thread belongs to; `None` for a channel that is not a
+/// thread (or cannot be looked up). Threads come from the cache (GUILD_CREATE
+/// and THREAD_CREATE fill it); one the cache does not know is fetched.
+async fn thread_parent(
+    ctx: &serenity::Context,
+    guild: serenity::GuildId,
+    channel: serenity::ChannelId,
+) -> Option<serenity::ChannelId> {
+    // The cache guard is dropped before any `.await`.
+    let cached = ctx.cache.guild(guild).map(|g| {
+        if g.channels.contains_key(&channel) {
+            Some(None) // an ordinary channel: not a thread
+        } else {
+            g.threads
+                .iter()
+                .find(|t| t.id == channel)
+                .map(|t| t.parent_id)
+        }
+    });
+    match cached.flatten() {
+        Some(parent) => parent,
+        None => match ctx.http.get_channel(channel).await {
+            Ok(serenity::Channel::Guild(c)) if c.thread_metadata.is_some() => c.parent_id,
+            Ok(_) => None,
+            Err(e) => {
+                debug!(channel = channel.get(), cause = %e, "cannot look up the channel");
+                None
+            }
+        },
+    }
+}
+
 async fn on_message(
+    ctx: &serenity::Context,
     data: &Data,
     bot: serenity::UserId,
     msg: &serenity::Message,
@@ -48,11 +118,12 @@ async fn on_message(
     if msg.author.bot || msg.author.id == bot {
         return Ok(());
     }
-    let addressed = if msg.guild_id.is_none() || msg.mentions.iter().any(|u| u.id == bot) {
-        Addressed::Directly
-    } else if data.answer_channels.contains(&msg.channel_id) {
-        Addressed::InAnswerChannel
-    } else {
+    let posted = Posted {
+        guild: msg.guild_id,
+        channel: msg.channel_id,
+        mentions: &msg.mentions,
+    };
+    let Some(addressed) = addressed(ctx, data, bot, &posted).await else {
         // Logged by id only, so tests (and operators at DEBUG) can tell a
         // message the bot saw and left alone from one it never received.
         debug!(
@@ -80,20 +151,37 @@ async fn on_message(
         );
         return Ok(());
     }
-    match data
-        .service
-        .admit(msg.author.id.get(), m.outcome, Instant::now())
-    {
-        Verdict::Allow => {}
-        Verdict::Notify { retry_after } => {
-            let notice = respond::text(cooldown_notice(retry_after.as_secs()));
+    let send = |reply: Reply| {
+        let message = respond::to_message(reply, msg.channel_id, msg.id, Answering::Created);
+        async move {
+            // An undelivered reply is logged by the outbox with the message's id.
             let _ = data
                 .outbox
-                .channel_message(msg.channel_id, &respond::to_message(notice, msg), msg.id)
+                .channel_message(msg.channel_id, &message, msg.id)
                 .await;
+        }
+    };
+    match data.service.admit(
+        msg.author.id.get(),
+        msg.channel_id.get(),
+        &matcher,
+        &m,
+        Instant::now(),
+    ) {
+        Verdict::Allow => {}
+        Verdict::Notify { retry_after } => {
+            send(respond::text(cooldown_notice(retry_after.as_secs()))).await;
             return Ok(());
         }
         Verdict::Silent => return Ok(()),
+        Verdict::UrgentRepeat => {
+            urgent_repeat_not_posted(msg.channel_id, msg.id);
+            return Ok(());
+        }
+    }
+    if m.outcome == Outcome::Urgent {
+        // So that an edit of this message does not get a second one.
+        data.service.first_urgent_reply(msg.id.get());
     }
     let reply = answer(
         &matcher,
@@ -103,12 +191,91 @@ async fn on_message(
         msg.guild_id,
         msg.channel_id,
     );
-    // An undelivered reply is logged by the outbox with the message's id.
+    send(reply).await;
+    Ok(())
+}
+
+/// An edited message is checked again for red flags only: "edit: now I
+/// can't feel my legs" gets the urgent reply, but an edit never gets an
+/// FAQ answer (the member already had one, or chose not to ask), and a
+/// message gets at most one urgent reply however often it is edited.
+async fn on_edit(
+    ctx: &serenity::Context,
+    data: &Data,
+    bot: serenity::UserId,
+    edit: &serenity::MessageUpdateEvent,
+) -> Result<(), Error> {
+    // Only an edit of the text matters (embeds being resolved also come as
+    // updates, without content or author).
+    let (Some(author), Some(content)) = (&edit.author, &edit.content) else {
+        return Ok(());
+    };
+    if author.bot || author.id == bot {
+        return Ok(());
+    }
+    let posted = Posted {
+        guild: edit.guild_id,
+        channel: edit.channel_id,
+        mentions: edit.mentions.as_deref().unwrap_or_default(),
+    };
+    if addressed(ctx, data, bot, &posted).await.is_none() {
+        return Ok(());
+    }
+    let _busy = data.in_flight.enter();
+    let started = Instant::now();
+    let question = plain_question(content);
+    let matcher = data.service.current();
+    let m = matcher.ask(&question);
+    if m.outcome != Outcome::Urgent {
+        debug!(
+            message = edit.id.get(),
+            "edit not urgent: edits get no FAQ answer"
+        );
+        return Ok(());
+    }
+    if !data.service.first_urgent_reply(edit.id.get()) {
+        debug!(
+            message = edit.id.get(),
+            "edit urgent again: the message already got its urgent reply"
+        );
+        return Ok(());
+    }
+    let verdict = data.service.admit(
+        author.id.get(),
+        edit.channel_id.get(),
+        &matcher,
+        &m,
+        Instant::now(),
+    );
+    if verdict != Verdict::Allow {
+        urgent_repeat_not_posted(edit.channel_id, edit.id);
+        return Ok(());
+    }
+    let reply = answer(
+        &matcher,
+        &question,
+        &m,
+        started,
+        edit.guild_id,
+        edit.channel_id,
+    );
+    let message = respond::to_message(reply, edit.channel_id, edit.id, Answering::Edited);
     let _ = data
         .outbox
-        .channel_message(msg.channel_id, &respond::to_message(reply, msg), msg.id)
+        .channel_message(edit.channel_id, &message, edit.id)
         .await;
     Ok(())
+}
+
+/// Logs the deliberate silence after [`Verdict::UrgentRepeat`] (never the
+/// message's words).
+fn urgent_repeat_not_posted(channel: serenity::ChannelId, message: serenity::MessageId) {
+    info!(
+        channel = channel.get(),
+        message = message.get(),
+        within_secs = URGENT_REPEAT_WINDOW.as_secs(),
+        "urgent reply not repeated: this member got it in this channel recently"
+    );
 }
 
 async fn on_component(data: &Data, click: &serenity::ComponentInteraction) -> Result<(), Error> {

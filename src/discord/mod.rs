@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
-use tokio::sync::Notify;
+use tokio::sync::{watch, Notify};
 use tracing::{error, info, warn};
 
 use crate::config::{Discord as DiscordConfig, Token};
@@ -48,7 +48,15 @@ pub struct Data {
     in_flight: Arc<InFlight>,
     /// Where replies are sent from, with retries.
     outbox: deliver::Outbox,
+    /// Turns true when shutdown begins, for work shutdown must not wait for.
+    stopping: watch::Receiver<bool>,
 }
+
+/// Attempts at registering the slash commands, the first included, with
+/// the replies' backoff between them (250 ms doubling: 3.75 s in all).
+/// Discord's 5xx are brief; past that an operator is needed, and the bot
+/// answers messages meanwhile, so waiting longer gains nothing.
+const REGISTER_ATTEMPTS: u32 = 5;
 
 /// Counts replies in progress and wakes shutdown when the last one ends.
 #[derive(Default)]
@@ -86,7 +94,9 @@ impl Drop for InFlightGuard {
 }
 
 /// Runs the bot until `shutdown` completes, then closes the gateway and
-/// lets replies in progress finish.
+/// lets replies in progress finish (but never waits for a reload). Ends
+/// early with an error of one sentence, saying what to do, when Discord
+/// closes the gateway for good (a bad token, a disallowed intent).
 pub async fn run(
     service: Arc<Service>,
     discord: &DiscordConfig,
@@ -94,6 +104,7 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), Error> {
     let in_flight = Arc::new(InFlight::default());
+    let (stop_work, stopping) = watch::channel(false);
     let outbox = deliver::Outbox::new(discord.api_url.as_deref(), token)?;
     let data = Data {
         service,
@@ -109,6 +120,7 @@ pub async fn run(
             .collect(),
         in_flight: Arc::clone(&in_flight),
         outbox,
+        stopping,
     };
     let guild_ids: Vec<serenity::GuildId> = discord
         .guild_ids
@@ -127,15 +139,13 @@ pub async fn run(
         .options(options)
         .setup(move |ctx, ready, framework| {
             Box::pin(async move {
-                let commands = &framework.options().commands;
-                if guild_ids.is_empty() {
-                    poise::builtins::register_globally(ctx, commands).await?;
-                } else {
-                    for guild in &guild_ids {
-                        poise::builtins::register_in_guild(ctx, commands, *guild).await?;
-                    }
-                }
-                info!(user = %ready.user.name, guilds = guild_ids.len(), "connected to Discord");
+                // poise holds every event until setup returns, and for ever
+                // if it fails: the commands are registered on the side, so
+                // messages are answered whatever Discord says to that.
+                let commands =
+                    poise::builtins::create_application_commands(&framework.options().commands);
+                tokio::spawn(register(Arc::clone(&ctx.http), commands, guild_ids));
+                info!(user = %ready.user.name, "connected to Discord");
                 Ok(data)
             })
         })
@@ -159,12 +169,14 @@ pub async fn run(
     let shard_manager = Arc::clone(&client.shard_manager);
 
     let result = tokio::select! {
-        result = client.start() => result.map_err(Error::from),
+        result = client.start() => result.map_err(fatal),
         () = shutdown => {
             info!("shutting down");
             Ok(())
         }
     };
+    // Work that may never end (a reload stuck in a read) stops waiting now.
+    stop_work.send_replace(true);
     shard_manager.shutdown_all().await;
     if tokio::time::timeout(DRAIN_TIMEOUT, in_flight.wait_idle())
         .await
@@ -178,10 +190,82 @@ pub async fn run(
     result
 }
 
+/// Registers the slash commands globally, or in each of `guilds`, trying
+/// each [`REGISTER_ATTEMPTS`] times. If that fails the bot goes on
+/// answering messages, and says so at ERROR.
+async fn register(
+    http: Arc<serenity::Http>,
+    commands: Vec<serenity::CreateCommand>,
+    guilds: Vec<serenity::GuildId>,
+) {
+    let targets: Vec<Option<serenity::GuildId>> = if guilds.is_empty() {
+        vec![None]
+    } else {
+        guilds.into_iter().map(Some).collect()
+    };
+    for target in targets {
+        let guild = target.map(|g| g.get());
+        for attempt in 1..=REGISTER_ATTEMPTS {
+            let result = match target {
+                None => serenity::Command::set_global_commands(&http, commands.clone())
+                    .await
+                    .map(drop),
+                Some(g) => g.set_commands(&http, commands.clone()).await.map(drop),
+            };
+            match result {
+                Ok(()) => {
+                    info!(
+                        guild,
+                        commands = commands.len(),
+                        "slash commands registered"
+                    );
+                    break;
+                }
+                Err(e) if attempt < REGISTER_ATTEMPTS => {
+                    let wait = deliver::backoff(attempt);
+                    warn!(guild, attempt, cause = %e, retry_in_ms = wait.as_millis() as u64,
+                          "could not register the slash commands; retrying");
+                    tokio::time::sleep(wait).await;
+                }
+                Err(e) => {
+                    error!(guild, attempts = attempt, cause = %e,
+                           "could not register the slash commands; answering messages \
+                            without them (restart the bot to try again)");
+                }
+            }
+        }
+    }
+}
+
+/// The error `run` ends with when the gateway closes for good: one
+/// sentence saying what to do, for the close codes that no reconnect can
+/// fix and serenity reports (4004, 4013, 4014). Anything else is passed on
+/// as it is. (serenity 0.12.5 does not report 4011, sharding required: it
+/// logs "Shard has too many guilds" at ERROR and identifies again.)
+fn fatal(err: serenity::Error) -> Error {
+    use serenity::GatewayError as G;
+    let what = match &err {
+        serenity::Error::Gateway(G::InvalidAuthentication) => {
+            "Discord refused the bot token (gateway close 4004): set DISCORD_TOKEN to the \
+             token on the Bot page of the Discord Developer Portal"
+        }
+        serenity::Error::Gateway(G::InvalidGatewayIntents) => {
+            "Discord refused the bot's gateway intents as invalid (gateway close 4013): this \
+             is a bug in the bot, please report it"
+        }
+        serenity::Error::Gateway(G::DisallowedGatewayIntents) => {
+            "Discord refused the Message Content intent (gateway close 4014): enable it under \
+             Privileged Gateway Intents on the Bot page of the Discord Developer Portal"
+        }
+        _ => return Box::new(err),
+    };
+    what.into()
+}
+
 async fn on_error(err: poise::FrameworkError<'_, Data, Error>) {
     match err {
         poise::FrameworkError::Setup { error, .. } => {
-            error!(cause = %error, "could not register the slash commands");
+            error!(cause = %error, "start-up failed");
         }
         poise::FrameworkError::Command { error, ctx, .. } => {
             error!(command = %ctx.command().name, cause = %error, "command failed");

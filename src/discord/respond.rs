@@ -112,13 +112,45 @@ pub fn entry_from_custom_id<'c>(catalog: &'c Catalog, custom_id: &str) -> Option
         .and_then(|id| catalog.entry(id))
 }
 
-/// As a channel message replying to `to`.
-pub fn to_message(reply: Reply, to: &serenity::Message) -> serenity::CreateMessage {
+/// Discord's limit on a message nonce given as a string, in characters.
+pub const MAX_NONCE: usize = 25;
+
+/// Which event of a member's message a channel message answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answering {
+    /// The message as posted.
+    Created,
+    /// The message after an edit made it urgent.
+    Edited,
+}
+
+/// The nonce of the reply to message `question`: the same for every
+/// attempt at that reply (so Discord deduplicates a retry), different for
+/// every question and for the urgent reply to an edit of a message already
+/// answered. At most 21 characters (a letter and a 64-bit id).
+pub fn nonce(answering: Answering, question: serenity::MessageId) -> String {
+    let kind = match answering {
+        Answering::Created => 'q',
+        Answering::Edited => 'e',
+    };
+    format!("{kind}{question}")
+}
+
+/// As a channel message replying to message `to` in `channel`, with the
+/// nonce that makes its retries safe.
+pub fn to_message(
+    reply: Reply,
+    channel: serenity::ChannelId,
+    to: serenity::MessageId,
+    answering: Answering,
+) -> serenity::CreateMessage {
     serenity::CreateMessage::new()
         .content(reply.content)
         .components(reply.components)
-        .reference_message(to)
+        .reference_message((channel, to))
         .allowed_mentions(no_pings())
+        .nonce(serenity::Nonce::String(nonce(answering, to)))
+        .enforce_nonce(true)
 }
 
 /// As an interaction response message.
@@ -222,6 +254,20 @@ mod tests {
         ] {
             let reply = for_match(&matcher, &matcher.ask(question));
             check(&reply);
+        }
+    }
+
+    #[test]
+    fn nonces_fit_and_tell_replies_apart() {
+        let ids = [1, 1_234_567_890_123_456_789, u64::MAX];
+        let mut seen = std::collections::HashSet::new();
+        for id in ids {
+            for answering in [Answering::Created, Answering::Edited] {
+                let n = nonce(answering, serenity::MessageId::new(id));
+                assert!(n.chars().count() <= MAX_NONCE, "{n}");
+                assert_eq!(n, nonce(answering, serenity::MessageId::new(id)));
+                assert!(seen.insert(n));
+            }
         }
     }
 

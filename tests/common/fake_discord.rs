@@ -8,9 +8,14 @@
 //!   routes the bot uses with payloads serenity 0.12.5 accepts, runs the gateway
 //!   handshake (HELLO, IDENTIFY → READY + GUILD_CREATE, RESUME → replay +
 //!   RESUMED, heartbeat ACKs), dispatches events on demand and injects faults
-//!   (REST status codes, dropped or closed connections, RECONNECT,
-//!   INVALID_SESSION, missing heartbeat ACKs).
-//! - The payload builders ([`message_create`], [`interaction_command`],
+//!   (REST status codes, before or after doing what the request asks;
+//!   requests left unanswered; dropped or closed connections, a close code
+//!   instead of READY, RECONNECT, INVALID_SESSION, missing heartbeat ACKs).
+//!   Like Discord it refuses content over 2000 characters, deduplicates
+//!   channel messages by nonce (`enforce_nonce`) and serves threads by
+//!   GET /channels/{id}; it keeps the channel messages it created.
+//! - The payload builders ([`message_create`], [`message_update`],
+//!   [`thread_json`], [`interaction_command`],
 //!   [`interaction_autocomplete`], [`interaction_component`] and the option
 //!   helpers) that produce complete event data, plus [`check_event`], which
 //!   runs a payload through serenity's own deserialiser. serenity silently drops
@@ -120,7 +125,8 @@ pub struct Request {
     pub body: Value,
     /// The status the fake answered with.
     pub status: u16,
-    /// True if the status was forced by [`FakeDiscord::fail_next`].
+    /// True if the status was forced by [`FakeDiscord::fail_next`] or
+    /// [`FakeDiscord::fail_after_accepting`].
     pub injected: bool,
     /// The JSON the fake answered with (`Null` for none, e.g. 204).
     pub response: Value,
@@ -233,6 +239,9 @@ struct Gateway {
     heartbeats: usize,
     last_identify: Option<Value>,
     last_resume: Option<Value>,
+    /// A close code sent instead of READY to every IDENTIFY (see
+    /// [`FakeDiscord::close_on_identify`]).
+    close_on_identify: Option<u16>,
 }
 
 impl Gateway {
@@ -330,6 +339,11 @@ impl Gateway {
 
     fn on_identify(&mut self, d: Value) {
         self.identifies += 1;
+        if let Some(code) = self.close_on_identify {
+            self.last_identify = Some(d);
+            self.detach(Outgoing::Close(code));
+            return;
+        }
         let shard = d.get("shard").cloned().unwrap_or_else(|| json!([0, 1]));
         self.last_identify = Some(d);
         self.sessions += 1;
@@ -377,10 +391,49 @@ impl Gateway {
     }
 }
 
+/// How long Discord remembers a message nonce for `enforce_nonce` ("the
+/// past few minutes" in its documentation).
+pub const NONCE_WINDOW: Duration = Duration::from_secs(5 * 60);
+
+/// Discord's limit on a message's content, in characters.
+pub const CONTENT_LIMIT: usize = 2000;
+
+/// What happens to a request after the fake has done what it asks (see
+/// [`FakeDiscord::fail_after_accepting`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AfterAccepting {
+    /// Answer with this status, as a Discord that stored the message and
+    /// then failed would.
+    Status(u16),
+    /// Never answer: the client's attempt times out.
+    Hang,
+}
+
+/// A fault armed by [`FakeDiscord::fail_after_accepting`].
+#[derive(Debug)]
+struct LateFault {
+    prefix: String,
+    after: AfterAccepting,
+    remaining: usize,
+}
+
+/// A channel the fake knows besides the guild's two text channels.
+#[derive(Debug, Clone)]
+struct KnownThread {
+    data: Value,
+}
+
 #[derive(Debug, Default)]
 struct Rest {
     requests: Vec<(Request, bool)>,
     faults: Vec<Fault>,
+    late_faults: Vec<LateFault>,
+    /// Every channel message created (the bot's), oldest first.
+    messages: Vec<Value>,
+    /// Nonces of messages sent with `enforce_nonce`: the message and when.
+    nonces: HashMap<String, (Value, std::time::Instant)>,
+    /// Threads served by GET /channels/{id}.
+    threads: HashMap<String, KnownThread>,
     interactions: HashMap<String, InteractionInfo>,
     guild_channels: Vec<String>,
     global_commands: Vec<Value>,
@@ -502,6 +555,7 @@ impl FakeDiscord {
                     heartbeats: 0,
                     last_identify: None,
                     last_resume: None,
+                    close_on_identify: None,
                 },
             }),
             changed: Notify::new(),
@@ -605,6 +659,66 @@ impl FakeDiscord {
                 remaining: times,
             });
         });
+    }
+
+    /// Lets the next `times` requests whose path starts with `path_prefix`
+    /// (as for [`FakeDiscord::fail_next`]) do what they ask (a message is
+    /// stored) and then fail as `after` says: the fault that makes a retry
+    /// post a message twice unless Discord can deduplicate it.
+    pub fn fail_after_accepting(&self, path_prefix: &str, after: AfterAccepting, times: usize) {
+        let prefix = path_prefix
+            .strip_prefix("/api/v10")
+            .unwrap_or(path_prefix)
+            .to_owned();
+        self.shared.update(|state| {
+            state.rest.late_faults.push(LateFault {
+                prefix,
+                after,
+                remaining: times,
+            });
+        });
+    }
+
+    /// The channel messages created in `channel_id`, oldest first (a
+    /// deduplicated retry adds none).
+    pub fn channel_messages(&self, channel_id: &str) -> Vec<Value> {
+        self.shared
+            .lock()
+            .rest
+            .messages
+            .iter()
+            .filter(|m| m["channel_id"] == channel_id)
+            .cloned()
+            .collect()
+    }
+
+    /// Makes a thread `thread_id` inside the guild channel `parent_id`
+    /// known: served by GET /channels/{id} and, if `announce`, sent as
+    /// THREAD_CREATE (as Discord does when a thread is made).
+    pub fn add_thread(&self, thread_id: &str, parent_id: &str, announce: bool) {
+        let data = thread_json(thread_id, parent_id);
+        self.shared.update(|state| {
+            state
+                .rest
+                .threads
+                .insert(thread_id.to_owned(), KnownThread { data: data.clone() });
+            if !state.is_guild_channel(thread_id) {
+                state.rest.guild_channels.push(thread_id.to_owned());
+            }
+        });
+        if announce {
+            let mut created = data;
+            created["newly_created"] = json!(true);
+            self.dispatch("THREAD_CREATE", created);
+        }
+    }
+
+    /// Answers every later IDENTIFY with a close frame carrying `code`
+    /// (4004 invalid token, 4011 sharding required, 4013/4014 intents)
+    /// instead of READY, as Discord does.
+    pub fn close_on_identify(&self, code: u16) {
+        self.shared
+            .update(|state| state.gateway.close_on_identify = Some(code));
     }
 
     /// Whether the fake sends the bot's own channel messages back as
@@ -955,15 +1069,24 @@ async fn rest(
     let base_url = shared.base_url.clone();
     // Answer and record under one lock, so a test sees the request no later
     // than any event the answer dispatched (the bot's own message echo).
-    let answer = shared.update(|state| {
+    let (answer, hang) = shared.update(|state| {
         let route = path.strip_prefix("/api/v10").unwrap_or(&path);
+        let mut hang = false;
         let (answer, injected) = match take_fault(&mut state.rest, method.as_str(), route) {
             Some(fault) => (fault, true),
             None => match path.strip_prefix("/api/v10/") {
-                Some(route) => (
-                    route_request(state, &method, route, &body, &base_url),
-                    false,
-                ),
+                Some(_) if too_long(&body) => (content_too_long(), false),
+                Some(rest_route) => {
+                    let answer = route_request(state, &method, rest_route, &body, &base_url);
+                    match take_late_fault(&mut state.rest, method.as_str(), route) {
+                        Some(AfterAccepting::Status(status)) => (Answer::error(status), true),
+                        Some(AfterAccepting::Hang) => {
+                            hang = true;
+                            (answer, true)
+                        }
+                        None => (answer, false),
+                    }
+                }
                 None => (Answer::error(404), false),
             },
         };
@@ -979,9 +1102,59 @@ async fn rest(
             at: std::time::Instant::now(),
         };
         state.rest.requests.push((request, false));
-        answer
+        (answer, hang)
     });
+    if hang {
+        // Accepted, never answered: the client's attempt times out.
+        std::future::pending::<()>().await;
+    }
     answer.into_response()
+}
+
+/// Whether a message body (a channel message, a follow-up, or an
+/// interaction response's `data`) has more content than Discord takes.
+fn too_long(body: &Value) -> bool {
+    [
+        body.get("content"),
+        body.get("data").and_then(|d| d.get("content")),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(Value::as_str)
+    .any(|c| c.chars().count() > CONTENT_LIMIT)
+}
+
+/// Discord's answer to content over [`CONTENT_LIMIT`].
+fn content_too_long() -> Answer {
+    Answer {
+        status: 400,
+        body: json!({
+            "code": 50035,
+            "message": "Invalid Form Body",
+            "errors": {"content": {"_errors": [{
+                "code": "BASE_TYPE_MAX_LENGTH",
+                "message": "Must be 2000 or fewer in length.",
+            }]}},
+        }),
+        headers: Vec::new(),
+    }
+}
+
+fn take_late_fault(rest: &mut Rest, method: &str, route: &str) -> Option<AfterAccepting> {
+    if method == "GET" {
+        return None;
+    }
+    let index = rest
+        .late_faults
+        .iter()
+        .position(|f| f.remaining > 0 && route.starts_with(&f.prefix))?;
+    let fault = &mut rest.late_faults[index];
+    fault.remaining -= 1;
+    let after = fault.after;
+    if fault.remaining == 0 {
+        rest.late_faults.remove(index);
+    }
+    Some(after)
 }
 
 fn parse_body(body: &Bytes) -> Value {
@@ -1112,8 +1285,34 @@ fn route_request(
                 .insert((*guild).to_owned(), commands);
             Answer::json(created)
         }
+        ("GET", ["channels", channel]) => match state.rest.threads.get(*channel) {
+            Some(thread) => Answer::json(thread.data.clone()),
+            None if *channel == GENERAL_CHANNEL_ID => {
+                Answer::json(text_channel_json(GENERAL_CHANNEL_ID, "general", 0))
+            }
+            None if *channel == SECOND_CHANNEL_ID => {
+                Answer::json(text_channel_json(SECOND_CHANNEL_ID, "back-pain", 1))
+            }
+            None => Answer::error(404),
+        },
         ("POST", ["channels", channel, "messages"]) => {
+            // Like Discord: the same nonce from the same author within a few
+            // minutes, with `enforce_nonce`, returns the message already made.
+            let nonce = body
+                .get("nonce")
+                .filter(|_| body.get("enforce_nonce") == Some(&json!(true)))
+                .map(|n| n.to_string());
+            let now = std::time::Instant::now();
+            if let Some((existing, at)) = nonce.as_ref().and_then(|n| state.rest.nonces.get(n)) {
+                if now.duration_since(*at) < NONCE_WINDOW {
+                    return Answer::json(existing.clone());
+                }
+            }
             let message = bot_message(&new_id(), channel, body, None, 0);
+            state.rest.messages.push(message.clone());
+            if let Some(nonce) = nonce {
+                state.rest.nonces.insert(nonce, (message.clone(), now));
+            }
             if state.rest.echo_own_messages {
                 let mut echoed = message.clone();
                 if state.is_guild_channel(channel) {
@@ -1704,6 +1903,48 @@ pub fn message_create(origin: &Origin, content: &str) -> Value {
         add_guild_context(&mut message, &member);
     }
     message
+}
+
+/// A complete MESSAGE_UPDATE `d`: `message` (a MESSAGE_CREATE `d`) after
+/// its author edited it to say `content`.
+pub fn message_update(message: &Value, content: &str) -> Value {
+    let mut edited = message.clone();
+    edited["content"] = json!(content);
+    edited["edited_timestamp"] = json!(now_timestamp());
+    let mentions_bot = content.contains(&format!("<@{BOT_USER_ID}>"))
+        || content.contains(&format!("<@!{BOT_USER_ID}>"));
+    edited["mentions"] = if mentions_bot {
+        json!([bot_user_json()])
+    } else {
+        json!([])
+    };
+    edited
+}
+
+/// A public thread (type 11) `thread_id` in the guild channel `parent_id`,
+/// as THREAD_CREATE and GET /channels/{id} give it.
+pub fn thread_json(thread_id: &str, parent_id: &str) -> Value {
+    json!({
+        "id": thread_id,
+        "type": 11,
+        "guild_id": GUILD_ID,
+        "parent_id": parent_id,
+        "owner_id": OWNER_USER_ID,
+        "name": "my back hurts",
+        "last_message_id": null,
+        "rate_limit_per_user": 0,
+        "message_count": 0,
+        "member_count": 1,
+        "total_message_sent": 0,
+        "flags": 0,
+        "thread_metadata": {
+            "archived": false,
+            "auto_archive_duration": 1440,
+            "archive_timestamp": now_timestamp(),
+            "locked": false,
+            "create_timestamp": now_timestamp(),
+        },
+    })
 }
 
 /// The fields every interaction shares; `kind` is the interaction type.

@@ -1,6 +1,6 @@
-//! Captured logs for the end-to-end tests: one global subscriber at TRACE
-//! per test binary (serenity's own logs included), and a way to wait for a
-//! line without sleeping.
+//! Everything a test binary logs, captured: one global subscriber at TRACE
+//! (serenity's own logs included) that every test in the binary writes to,
+//! and a wait for a line, woken by each write rather than by polling.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -16,7 +16,7 @@ pub struct Logs {
 }
 
 impl Logs {
-    /// The binary's logs; the first call installs the subscriber.
+    /// The captured logs; the first call installs the subscriber.
     pub fn get() -> &'static Arc<Logs> {
         static LOGS: OnceLock<Arc<Logs>> = OnceLock::new();
         LOGS.get_or_init(|| {
@@ -42,7 +42,7 @@ impl Logs {
         String::from_utf8_lossy(&text).into_owned()
     }
 
-    /// Waits until a logged line satisfies `found`.
+    /// Waits (up to [`TIMEOUT`]) until a logged line satisfies `found`.
     pub async fn wait_for(&self, found: impl Fn(&str) -> bool) -> Option<String> {
         let wait = async {
             loop {

@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests: the shipped content, loaded
 //! once, the fake Discord the end-to-end tests run the bot against
-//! ([`fake_discord`]), and the running bot with the helpers its scenarios
-//! share ([`bot`]).
+//! ([`fake_discord`]), the running bot with the helpers its scenarios
+//! share ([`bot`]), and captured logs ([`logs`]).
 
 // Each test binary uses only some of these helpers (this covers the
 // submodules too).
