@@ -15,6 +15,7 @@ use clap::{Parser, Subcommand};
 use std::sync::Arc;
 use std::time::Duration;
 
+use tracing_subscriber::prelude::*;
 use tracing_subscriber::EnvFilter;
 
 use backpain_bot::config::{Config, Token};
@@ -193,10 +194,11 @@ fn run(config: &Config, dir: &Path) -> ExitCode {
             return report(&problems, ExitCode::from(1));
         }
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_filter(filter))
+        // Gateway closes serenity retries but a person must fix (4011).
+        .with(backpain_bot::discord::gateway_watch::layer())
         .init();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,

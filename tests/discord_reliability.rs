@@ -282,6 +282,26 @@ async fn a_disallowed_intent_exits_2_with_what_to_do() {
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
+/// serenity 0.12.5 retries a 4011 close for ever; the binary's log layer
+/// (`src/discord/gateway_watch.rs`) notices it and ends `run`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sharding_required_exits_2_with_what_to_do() {
+    let fake = FakeDiscord::start().await;
+    fake.close_on_identify(4011);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = write_config(dir.path(), &fake);
+    let child = spawn_bot(&config, &shipped());
+    let (status, stderr) = exited(child, TIMEOUT).await;
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    let said: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("backpain-bot: "))
+        .collect();
+    assert_eq!(said.len(), 1, "{stderr}");
+    assert!(said[0].contains("gateway close 4011"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
 // ---------------------------------------------------------------------------
 // Reload
 // ---------------------------------------------------------------------------

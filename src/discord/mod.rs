@@ -10,6 +10,7 @@
 mod commands;
 pub mod deliver;
 mod events;
+pub mod gateway_watch;
 pub mod respond;
 
 use std::future::Future;
@@ -170,6 +171,7 @@ pub async fn run(
 
     let result = tokio::select! {
         result = client.start() => result.map_err(fatal),
+        () = gateway_watch::sharding_required() => Err(gateway_watch::SHARDING_REQUIRED.into()),
         () = shutdown => {
             info!("shutting down");
             Ok(())
@@ -240,8 +242,8 @@ async fn register(
 /// The error `run` ends with when the gateway closes for good: one
 /// sentence saying what to do, for the close codes that no reconnect can
 /// fix and serenity reports (4004, 4013, 4014). Anything else is passed on
-/// as it is. (serenity 0.12.5 does not report 4011, sharding required: it
-/// logs "Shard has too many guilds" at ERROR and identifies again.)
+/// as it is. (serenity 0.12.5 does not report 4011, sharding required: see
+/// [`gateway_watch`].)
 fn fatal(err: serenity::Error) -> Error {
     use serenity::GatewayError as G;
     let what = match &err {
