@@ -44,6 +44,9 @@ pub struct RedFlags {
     pub negation: Negation,
     /// Phrases that place a red flag in the distant past.
     pub past: Past,
+    /// Words of their own that are never read as a typo of a rule's word
+    /// ("chilli" is not "chills").
+    pub not_typos: Vec<String>,
 }
 
 /// What a flag's reply is.
@@ -175,6 +178,8 @@ struct RawRedFlags {
     past: Option<RawPast>,
     #[serde(default, rename = "flag")]
     flags: Vec<RawRedFlag>,
+    #[serde(default)]
+    not_typos: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -321,6 +326,7 @@ pub(super) fn red_flags(f: &mut TomlFile<'_>, messages: Option<&Messages>) -> Op
         flags,
         negation,
         past,
+        not_typos: phrases(raw.not_typos),
     })
 }
 

@@ -149,7 +149,7 @@ impl Phrases {
     }
 
     /// The vocabulary words a message's word stands for: same stem or same
-    /// form, or one typo away.
+    /// form, or, when it is none of them, one typo away.
     fn hits(&self, word: &Word, out: &mut Vec<u32>) {
         out.clear();
         for form in [&word.stem, &word.text] {
@@ -157,7 +157,8 @@ impl Phrases {
                 out.extend(ids);
             }
         }
-        if word.text.len() < TYPO_MIN_LEN {
+        // A word the rules know is itself, not a typo of another.
+        if word.text.len() < TYPO_MIN_LEN || !out.is_empty() {
             return;
         }
         let first = word.text.as_bytes().first();
@@ -362,6 +363,8 @@ impl Triage {
             recent: phrases.intern_all(&p.recent, normalizer, false),
             ends: phrases.intern_all(&p.ends, normalizer, false),
         };
+        // Known as words of their own, they are never read as typos.
+        phrases.intern_all(&red_flags.not_typos, normalizer, false);
         let mut in_rule = vec![false; phrases.pats.len()];
         for p in rule_phrases {
             in_rule[p as usize] = true;
@@ -450,8 +453,12 @@ impl Triage {
         for (start, _) in found.any_of(&self.past.phrases) {
             long_ago[clause[start]] = true;
         }
+        // "Again" inside a past phrase ("never had it again") is not recent.
+        let in_past = masked(n, found.any_of(&self.past.phrases));
         for (start, _) in found.any_of(&self.past.recent) {
-            recent[clause[start]] = true;
+            if !in_past[start] {
+                recent[clause[start]] = true;
+            }
         }
         let past = clause.iter().map(|&c| long_ago[c] && !recent[c]).collect();
 
