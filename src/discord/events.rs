@@ -290,7 +290,9 @@ async fn on_component(data: &Data, click: &serenity::ComponentInteraction) -> Re
     };
     let reply = match respond::entry_from_custom_id(catalog, &custom_id) {
         Some(entry) => {
-            info!(user = %click.user.id, entry = %entry.id, "entry opened from a component");
+            // Which entry, never who: a member tied to a health topic is
+            // health data.
+            info!(entry = %entry.id, "entry opened from a component");
             respond::for_entry(catalog, entry)
         }
         // An old button whose entry a reload removed.
