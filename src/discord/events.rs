@@ -9,8 +9,8 @@ use tracing::{debug, info};
 use super::deliver::{Interaction, DEFER_AFTER};
 use super::respond::{self, Reply};
 use super::{Data, Error};
-use crate::cooldown::Verdict;
 use crate::matcher::{Match, Matcher, Outcome};
+use crate::service::{Addressed, Decision};
 
 /// Routes one gateway event.
 pub async fn handle(
@@ -27,16 +27,6 @@ pub async fn handle(
         } => on_component(data, click).await,
         _ => Ok(()),
     }
-}
-
-/// Why a message is being answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Addressed {
-    /// It mentions the bot, or is a DM: every outcome gets a reply.
-    Directly,
-    /// It was posted in an answer channel: only answers get a reply, so the
-    /// bot never clutters a conversation it was not asked into.
-    InAnswerChannel,
 }
 
 async fn on_message(
@@ -60,21 +50,16 @@ async fn on_message(
     let question = plain_question(&msg.content);
     // One version of the content for the whole reply, even mid-reload.
     let matcher = data.service.current();
-    let m = matcher.ask(&question);
-    // Answer channels see every message: only a clear answer is worth posting
-    // there, and only then does the message count as a question. An urgent
-    // reply is always sent, everywhere.
-    if addressed == Addressed::InAnswerChannel
-        && !matches!(m.outcome, Outcome::Answer | Outcome::Urgent)
-    {
-        return Ok(());
-    }
-    match data
-        .service
-        .admit(msg.author.id.get(), m.outcome, Instant::now())
-    {
-        Verdict::Allow => {}
-        Verdict::Notify { retry_after } => {
+    // Triage, the cooldown, then matching only if the cooldown admits it.
+    let m = match data.service.decide(
+        &*matcher,
+        msg.author.id.get(),
+        &question,
+        addressed,
+        Instant::now(),
+    ) {
+        Decision::Reply(m) => m,
+        Decision::Notify { retry_after } => {
             let notice = respond::text(cooldown_notice(retry_after.as_secs()));
             let _ = data
                 .outbox
@@ -82,8 +67,8 @@ async fn on_message(
                 .await;
             return Ok(());
         }
-        Verdict::Silent => return Ok(()),
-    }
+        Decision::Silent => return Ok(()),
+    };
     let reply = answer(
         &matcher,
         &question,
