@@ -1,8 +1,10 @@
 //! Matching, reload and batch benchmarks, with a naive baseline in the same
 //! run: see docs/PERFORMANCE.md for the figures and how to read them.
 //!
-//! `cargo bench` runs everything; `cargo bench -- match/` only the matcher.
+//! `cargo bench` runs everything; `cargo bench -- match/` only the matcher,
+//! `cargo bench -- adversarial/` the inputs built to cost the most.
 
+mod adversarial;
 mod synthetic;
 
 use std::collections::BTreeMap;
@@ -172,6 +174,19 @@ fn matching(c: &mut Criterion) {
     group.finish();
 }
 
+/// One `ask` of each adversarial message (`benches/adversarial.rs`), and of
+/// a normal question to compare.
+fn adversarial(c: &mut Criterion) {
+    let matcher = shipped();
+    let mut group = c.benchmark_group("adversarial");
+    let normal = adversarial::NORMAL.to_owned();
+    group.bench_function("normal", |b| b.iter(|| matcher.ask(black_box(&normal))));
+    for (name, input) in adversarial::inputs() {
+        group.bench_function(name, |b| b.iter(|| matcher.ask(black_box(&input))));
+    }
+    group.finish();
+}
+
 fn reload(c: &mut Criterion) {
     let mut group = c.benchmark_group("reload");
     group.sample_size(10);
@@ -209,6 +224,6 @@ criterion_group! {
         .sample_size(30)
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(3));
-    targets = matching, reload, ask_json
+    targets = matching, adversarial, reload, ask_json
 }
 criterion_main!(benches);

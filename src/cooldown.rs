@@ -25,10 +25,6 @@ pub enum Verdict {
     },
     /// Don't answer, and say nothing (the member was already told).
     Silent,
-    /// An urgent question from a member who got the same kind of urgent
-    /// reply in this channel within [`URGENT_REPEAT_WINDOW`]: not posted
-    /// there again.
-    UrgentRepeat,
 }
 
 /// How long after an urgent reply to a member in a channel another urgent
@@ -99,6 +95,21 @@ struct UserRecord {
     notified: bool,
 }
 
+impl UserRecord {
+    /// Forgets the questions that have left the window (and the notice
+    /// with them).
+    fn expire(&mut self, now: Instant, window: Duration) {
+        while self
+            .allowed
+            .front()
+            .is_some_and(|&t| now.saturating_duration_since(t) >= window)
+        {
+            self.allowed.pop_front();
+            self.notified = false;
+        }
+    }
+}
+
 impl Cooldown {
     /// At most `limit` questions per member in any `window`. A limit of 0
     /// turns the cooldown off.
@@ -120,14 +131,7 @@ impl Cooldown {
         }
         let window = self.window;
         let record = self.users.entry(user).or_default();
-        while record
-            .allowed
-            .front()
-            .is_some_and(|&t| now.saturating_duration_since(t) >= window)
-        {
-            record.allowed.pop_front();
-            record.notified = false;
-        }
+        record.expire(now, window);
         if record.allowed.len() < self.limit {
             record.allowed.push_back(now);
             return Verdict::Allow;
@@ -140,6 +144,20 @@ impl Cooldown {
         Verdict::Notify {
             retry_after: window.saturating_sub(now.saturating_duration_since(oldest)),
         }
+    }
+
+    /// Whether a question from `user` at `now` would be refused, without
+    /// recording one: for deciding whether a message is worth reading
+    /// further before it counts.
+    pub fn is_limited(&mut self, user: u64, now: Instant) -> bool {
+        if self.limit == 0 {
+            return false;
+        }
+        let window = self.window;
+        self.users.get_mut(&user).is_some_and(|record| {
+            record.expire(now, window);
+            record.allowed.len() >= self.limit
+        })
     }
 
     /// Drops members with nothing inside the window.
@@ -221,6 +239,23 @@ mod tests {
             assert!(repeats.admit(user, 1, Urgency::Emergency, now));
         }
         assert!(repeats.last.len() <= MAX_TRACKED_USERS);
+    }
+
+    #[test]
+    fn asking_whether_limited_records_nothing() {
+        let start = Instant::now();
+        let at = |s| start + Duration::from_secs(s);
+        let mut cooldown = Cooldown::new(2, Duration::from_secs(60));
+        assert!(!cooldown.is_limited(1, at(0)));
+        assert!(cooldown.users.is_empty(), "a record for a mere look");
+        assert_eq!(cooldown.check(1, at(0)), Verdict::Allow);
+        assert!(!cooldown.is_limited(1, at(1)));
+        assert!(!cooldown.is_limited(1, at(1)));
+        assert_eq!(cooldown.check(1, at(2)), Verdict::Allow);
+        assert!(cooldown.is_limited(1, at(3)));
+        // Looking did not use up the notice.
+        assert!(matches!(cooldown.check(1, at(4)), Verdict::Notify { .. }));
+        assert!(!cooldown.is_limited(1, at(60)));
     }
 
     #[test]

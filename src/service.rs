@@ -3,6 +3,10 @@
 //! SIGHUP handler call into this; nothing here knows about serenity, poise
 //! or tokio.
 //!
+//! [`Service::decide`] orders the work on a member's message so that a
+//! flood stays cheap: triage for everyone, then the cooldown, and FAQ
+//! matching only for a question the cooldown admits.
+//!
 //! Reloading builds a whole new [`Matcher`] outside any lock and swaps an
 //! `Arc` in one step, so every question is answered from either the old or
 //! the new content, never a mix, and a failed reload changes nothing.
@@ -10,15 +14,74 @@
 use std::collections::{BTreeSet, HashSet, VecDeque};
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 
-use crate::content::FlagKind;
-use crate::content::{Catalog, Problem};
+use crate::content::{Catalog, FlagKind, Problem};
 use crate::cooldown::{Cooldown, Urgency, UrgentRepeats, Verdict};
 use crate::matcher::{Match, Matcher, Outcome, Thresholds};
+
+/// How a message reached the bot, which decides what is worth a reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Addressed {
+    /// It mentions the bot, is a DM or `/ask`: every outcome gets a reply.
+    Directly,
+    /// It was posted in an answer channel: only answers get a reply, so the
+    /// bot never clutters a conversation it was not asked into.
+    InAnswerChannel,
+}
+
+/// What to do with a member's message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision {
+    /// Reply with this match (an emergency, an answer, a suggestion...).
+    Reply(Match),
+    /// Don't answer; tell the member once that they are going too fast.
+    Notify {
+        /// When the member may ask again.
+        retry_after: Duration,
+    },
+    /// Say nothing.
+    Silent,
+    /// An urgent message from a member who got the same kind of urgent
+    /// reply in this channel within [`crate::cooldown::URGENT_REPEAT_WINDOW`]:
+    /// not posted there again (the first is still on screen). The match is
+    /// for a reply only the member sees, where one is owed (`/ask`).
+    UrgentRepeat(Match),
+}
+
+/// The two steps of answering a message, apart, so the cooldown can come
+/// between them: [`Matcher`] is the real one; a test can count the calls.
+pub trait Answerer {
+    /// The urgent match when the message describes an emergency.
+    fn triage(&self, question: &str) -> Option<Match>;
+    /// Whether an urgent match is a crisis (its own reply, its own bound on
+    /// repeats) rather than an emergency.
+    fn is_crisis(&self, _urgent: &Match) -> bool {
+        false
+    }
+    /// FAQ matching, for a message triage let through.
+    fn answer(&self, question: &str) -> Match;
+}
+
+impl Answerer for Matcher {
+    fn triage(&self, question: &str) -> Option<Match> {
+        Matcher::triage(self, question)
+    }
+
+    fn is_crisis(&self, urgent: &Match) -> bool {
+        urgent
+            .flag
+            .and_then(|i| self.catalog().red_flags.flags.get(i))
+            .is_some_and(|f| f.kind == FlagKind::Crisis)
+    }
+
+    fn answer(&self, question: &str) -> Match {
+        Matcher::answer(self, question)
+    }
+}
 
 /// Shared state behind every command and message handler.
 pub struct Service {
@@ -102,43 +165,88 @@ impl Service {
         Ok(summary)
     }
 
-    /// Records a question from `user` in `channel`, matched as `m` by
-    /// `matcher`, and says whether to answer it. An urgent question is not
-    /// counted and never meets the cooldown: an emergency is always
-    /// answered, but only once per kind (emergency, crisis), member and
-    /// channel per [`crate::cooldown::URGENT_REPEAT_WINDOW`]
-    /// ([`Verdict::UrgentRepeat`] after that).
-    pub fn admit(
+    /// What to do with `question` from `user` in `channel`, asked at
+    /// `now`. Triage runs first, for everyone: an urgent message is never
+    /// counted and never meets the cooldown, since an emergency must be
+    /// answered (the flooder's included), but it is posted once per kind
+    /// (emergency, crisis), member and channel per
+    /// [`crate::cooldown::URGENT_REPEAT_WINDOW`]. Then the cooldown, and only a question it admits
+    /// is matched against the FAQ: a member over the limit costs triage and
+    /// nothing more.
+    ///
+    /// In an answer channel only an answer counts as a question, so the
+    /// message is matched first when the member is under the limit, and
+    /// counted only when it is answered. A member already over the limit
+    /// gets silence there, without matching: whether the message was a
+    /// question at all would take the matching the limit is there to save,
+    /// and the notice is for members who address the bot.
+    pub fn decide(
         &self,
+        answerer: &impl Answerer,
         user: u64,
         channel: u64,
-        matcher: &Matcher,
-        m: &Match,
+        question: &str,
+        addressed: Addressed,
         now: Instant,
-    ) -> Verdict {
-        if m.outcome == Outcome::Urgent {
-            let flag = m
-                .flag
-                .and_then(|i| matcher.catalog().red_flags.flags.get(i));
-            let urgency = match flag {
-                Some(flag) if flag.kind == FlagKind::Crisis => Urgency::Crisis,
-                _ => Urgency::Emergency,
-            };
-            let first = self
-                .urgent_repeats
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .admit(user, channel, urgency, now);
-            return if first {
-                Verdict::Allow
+    ) -> Decision {
+        if let Some(urgent) = answerer.triage(question) {
+            return if self.admit_urgent(answerer, user, channel, &urgent, now) {
+                Decision::Reply(urgent)
             } else {
-                Verdict::UrgentRepeat
+                Decision::UrgentRepeat(urgent)
             };
         }
-        self.cooldown
+        match addressed {
+            Addressed::Directly => self.admit(user, now, || answerer.answer(question)),
+            Addressed::InAnswerChannel => {
+                if self.cooldown().is_limited(user, now) {
+                    return Decision::Silent;
+                }
+                let m = answerer.answer(question);
+                if m.outcome != Outcome::Answer {
+                    return Decision::Silent;
+                }
+                self.admit(user, now, || m)
+            }
+        }
+    }
+
+    /// Records a question from `user` at `now` and decides on it: the reply
+    /// `answer` gives when the cooldown allows it. The lock is released
+    /// before `answer` runs: other members' questions would wait for it.
+    fn admit(&self, user: u64, now: Instant, answer: impl FnOnce() -> Match) -> Decision {
+        let verdict = self.cooldown().check(user, now);
+        match verdict {
+            Verdict::Allow => Decision::Reply(answer()),
+            Verdict::Notify { retry_after } => Decision::Notify { retry_after },
+            Verdict::Silent => Decision::Silent,
+        }
+    }
+
+    fn cooldown(&self) -> MutexGuard<'_, Cooldown> {
+        self.cooldown.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether the urgent reply `urgent` to `user` in `channel` is posted:
+    /// the first of its kind (emergency, crisis) for that member and
+    /// channel within [`crate::cooldown::URGENT_REPEAT_WINDOW`] is.
+    pub fn admit_urgent(
+        &self,
+        answerer: &impl Answerer,
+        user: u64,
+        channel: u64,
+        urgent: &Match,
+        now: Instant,
+    ) -> bool {
+        let urgency = if answerer.is_crisis(urgent) {
+            Urgency::Crisis
+        } else {
+            Urgency::Emergency
+        };
+        self.urgent_repeats
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .check(user, now)
+            .admit(user, channel, urgency, now)
     }
 
     /// Records that message `id` is getting an urgent reply; false if it

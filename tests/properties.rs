@@ -237,11 +237,16 @@ fn check_reply(matcher: &Matcher, question: &str, m: &Match) -> Result<(), TestC
     Ok(())
 }
 
-/// `ask` and `explain` on a question: well formed, and the same as on the
-/// question cut to [`MAX_QUESTION_CHARS`].
+/// `ask` and `explain` on a question: well formed, the same as triage then
+/// matching apart (what the bot does, with the cooldown between them), and
+/// the same as on the question cut to [`MAX_QUESTION_CHARS`].
 fn check_question(question: &str) -> Result<(), TestCaseError> {
     let matcher = common::shipped();
     let m = matcher.ask(question);
+    let apart = matcher
+        .triage(question)
+        .unwrap_or_else(|| matcher.answer(question));
+    prop_assert_eq!(&apart, &m);
     check_match(matcher, &m)?;
     check_reply(matcher, question, &m)?;
     let cut = first_chars(question, MAX_QUESTION_CHARS);

@@ -3123,6 +3123,15 @@ fn an_emergency_late_in_a_long_message_is_still_seen() {
     long.push_str("today i lost control of my bladder");
     let m = matcher.ask(&long);
     assert_eq!(m.outcome, Outcome::Urgent, "{m:?}");
+    // The issue's case: 584 characters, the emergency from character 564,
+    // past the 500 that matching reads; through triage alone too, as the
+    // bot runs it.
+    let mut issue: String = chatter.repeat(9).chars().take(563).collect();
+    issue.push_str(" lost bladder control");
+    assert_eq!(issue.chars().count(), 584);
+    assert!(issue.find("lost").is_some_and(|at| at > 520));
+    assert_eq!(matcher.ask(&issue).outcome, Outcome::Urgent);
+    assert!(matcher.triage(&issue).is_some());
 }
 
 #[test]

@@ -12,10 +12,9 @@ use super::deliver::{self, DEFER_AFTER};
 use super::respond::{self, Reply};
 use super::{events, Context, Data, Error};
 use crate::content::Problem;
-use crate::cooldown::Verdict;
 use crate::matcher::topic_choices;
 use crate::reply::{self, DISCORD_MESSAGE_LIMIT};
-use crate::service::ReloadSummary;
+use crate::service::{Addressed, Decision, ReloadSummary};
 
 /// Discord's limit on autocomplete choices.
 const MAX_AUTOCOMPLETE_CHOICES: usize = 25;
@@ -39,16 +38,17 @@ async fn ask(
     // One version of the content for the whole reply, even mid-reload.
     let matcher = data.service.current();
     let question = events::plain_question(&question);
-    let m = matcher.ask(&question);
-    match data.service.admit(
+    let decision = data.service.decide(
+        &*matcher,
         ctx.author().id.get(),
         ctx.channel_id().get(),
-        &matcher,
-        &m,
+        &question,
+        Addressed::Directly,
         Instant::now(),
-    ) {
-        Verdict::Allow => {}
-        Verdict::UrgentRepeat => {
+    );
+    let m = match decision {
+        Decision::Reply(m) => m,
+        Decision::UrgentRepeat(m) => {
             // A command always gets a response: the same guidance again,
             // but only its author sees it, so the channel is not flooded.
             info!(
@@ -68,13 +68,13 @@ async fn ask(
         limited => {
             // A command always gets a response, but only its author sees it.
             let wait = match limited {
-                Verdict::Notify { retry_after } => retry_after.as_secs(),
+                Decision::Notify { retry_after } => retry_after.as_secs(),
                 _ => 0,
             };
             let notice = events::cooldown_notice(wait);
             return send(ctx, true, ready(respond::text(notice))).await;
         }
-    }
+    };
     let reply = events::answer(
         &matcher,
         &question,

@@ -10,8 +10,9 @@ use tracing::{debug, info};
 use super::deliver::{Interaction, DEFER_AFTER};
 use super::respond::{self, Answering, Reply};
 use super::{Data, Error};
-use crate::cooldown::{Verdict, URGENT_REPEAT_WINDOW};
+use crate::cooldown::URGENT_REPEAT_WINDOW;
 use crate::matcher::{Match, Matcher, Outcome};
+use crate::service::{Addressed, Decision};
 
 /// Routes one gateway event.
 pub async fn handle(
@@ -32,17 +33,6 @@ pub async fn handle(
         } => on_component(data, click).await,
         _ => Ok(()),
     }
-}
-
-/// Why a message is being answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Addressed {
-    /// It mentions the bot, or is a DM: every outcome gets a reply.
-    Directly,
-    /// It was posted in an answer channel, or a thread inside one: only
-    /// answers get a reply, so the bot never clutters a conversation it was
-    /// not asked into.
-    InAnswerChannel,
 }
 
 /// Where a message was posted and whom it mentions, from a new message or
@@ -137,20 +127,6 @@ async fn on_message(
     let question = plain_question(&msg.content);
     // One version of the content for the whole reply, even mid-reload.
     let matcher = data.service.current();
-    let m = matcher.ask(&question);
-    // Answer channels see every message: only a clear answer is worth posting
-    // there, and only then does the message count as a question. An urgent
-    // reply is always sent, everywhere.
-    if addressed == Addressed::InAnswerChannel
-        && !matches!(m.outcome, Outcome::Answer | Outcome::Urgent)
-    {
-        debug!(
-            question = msg.id.get(),
-            outcome = m.outcome.as_str(),
-            "answer channel: no clear answer, staying silent"
-        );
-        return Ok(());
-    }
     let send = |reply: Reply| {
         let message = respond::to_message(reply, msg.channel_id, msg.id, Answering::Created);
         async move {
@@ -161,24 +137,36 @@ async fn on_message(
                 .await;
         }
     };
-    match data.service.admit(
+    // Triage, the cooldown, then matching only if the cooldown admits it.
+    let m = match data.service.decide(
+        &*matcher,
         msg.author.id.get(),
         msg.channel_id.get(),
-        &matcher,
-        &m,
+        &question,
+        addressed,
         Instant::now(),
     ) {
-        Verdict::Allow => {}
-        Verdict::Notify { retry_after } => {
+        Decision::Reply(m) => m,
+        Decision::Notify { retry_after } => {
             send(respond::text(cooldown_notice(retry_after.as_secs()))).await;
             return Ok(());
         }
-        Verdict::Silent => return Ok(()),
-        Verdict::UrgentRepeat => {
+        Decision::Silent => {
+            // Answer channels see every message: only a clear answer is
+            // worth posting there. Logged by id only (see above).
+            if addressed == Addressed::InAnswerChannel {
+                debug!(
+                    question = msg.id.get(),
+                    "answer channel: no clear answer (or over the limit), staying silent"
+                );
+            }
+            return Ok(());
+        }
+        Decision::UrgentRepeat(_) => {
             urgent_repeat_not_posted(msg.channel_id, msg.id);
             return Ok(());
         }
-    }
+    };
     if m.outcome == Outcome::Urgent {
         // So that an edit of this message does not get a second one.
         data.service.first_urgent_reply(msg.id.get());
@@ -225,29 +213,29 @@ async fn on_edit(
     let started = Instant::now();
     let question = plain_question(content);
     let matcher = data.service.current();
-    let m = matcher.ask(&question);
-    if m.outcome != Outcome::Urgent {
+    // Red flags only: an edit never gets an FAQ answer.
+    let Some(m) = matcher.triage(&question) else {
         debug!(
-            message = edit.id.get(),
+            question = edit.id.get(),
             "edit not urgent: edits get no FAQ answer"
         );
         return Ok(());
-    }
+    };
     if !data.service.first_urgent_reply(edit.id.get()) {
         debug!(
-            message = edit.id.get(),
+            question = edit.id.get(),
             "edit urgent again: the message already got its urgent reply"
         );
         return Ok(());
     }
-    let verdict = data.service.admit(
+    let posted_now = data.service.admit_urgent(
+        &*matcher,
         author.id.get(),
         edit.channel_id.get(),
-        &matcher,
         &m,
         Instant::now(),
     );
-    if verdict != Verdict::Allow {
+    if !posted_now {
         urgent_repeat_not_posted(edit.channel_id, edit.id);
         return Ok(());
     }
@@ -267,7 +255,7 @@ async fn on_edit(
     Ok(())
 }
 
-/// Logs the deliberate silence after [`Verdict::UrgentRepeat`] (never the
+/// Logs the deliberate silence after [`Decision::UrgentRepeat`] (never the
 /// message's words).
 fn urgent_repeat_not_posted(channel: serenity::ChannelId, message: serenity::MessageId) {
     info!(

@@ -30,6 +30,17 @@ const SWAP_ONLY_BELOW: usize = 5;
 /// swapped letter is one for Damerau–Levenshtein; "accupresure" is two).
 const TWO_EDIT_LEN: usize = 8;
 
+/// How many words of one question typo correction looks at, at most; the
+/// rest are matched as typed. Each costs up to a few hundred lookups in the
+/// deletion index (see [`Index::nearest`]), so this bounds the work of a
+/// question made of hundreds of made-up words, while a real question, a
+/// sentence or two, never has this many words the content does not use
+/// (the development and held-out sets have at most 10; their results are
+/// the same with or without the cap). With the word-length bound of
+/// [`Index::may_correct`] (17 letters for the shipped content), at most 16 ×
+/// 154 lookups a question.
+const MAX_TYPO_WORDS: usize = 16;
+
 /// How much more a word the content never uses weighs than the rarest word
 /// it does use. Unknown words are what the catalog does not cover: "is
 /// coffee bad for you" shares "bad" with "bad posture", but "coffee" says
@@ -576,6 +587,9 @@ pub(crate) struct Index {
     synonyms: HashMap<String, Vec<SynonymPhrase>>,
     /// Every folded word the content uses, sorted, for typo correction.
     vocabulary: Vec<String>,
+    /// The length in characters of the longest word in [`Index::deletions`]:
+    /// a word more than [`max_edits`] longer cannot be typo-corrected.
+    longest_typo_target: usize,
     /// Each vocabulary word, and each of its one-letter deletions, as a
     /// [`variant_key`] beside the word it comes from, sorted by key: a
     /// misspelling and its word meet here. Keys rather than strings keep
@@ -641,10 +655,17 @@ impl Index {
             || Tables::new(&lexicon.names, &anchors, asked, answered, phrasings),
             || deletion_index(&vocabulary),
         );
+        let longest_typo_target = vocabulary
+            .iter()
+            .map(|w| w.chars().count())
+            .filter(|&len| len >= MIN_TYPO_LEN)
+            .max()
+            .unwrap_or(0);
         Index {
             normalizer,
             synonyms,
             vocabulary,
+            longest_typo_target,
             deletions,
             ids: tables.ids,
             names: tables.names,
@@ -670,19 +691,23 @@ impl Index {
         self.coverage[id as usize]
     }
 
-    /// Normalises a question into weighted tokens: typo correction against
-    /// the vocabulary, synonyms, stop words dropped, duplicates merged.
-    /// Also returns the question folded to its words.
-    pub fn query(&self, question: &str) -> (Vec<QueryToken>, String) {
-        self.query_words(self.normalizer.words(question))
-    }
-
-    /// [`Index::query`] from words already split.
+    /// A question's words as weighted tokens: typo correction against the
+    /// vocabulary (for the first [`MAX_TYPO_WORDS`] words it could change),
+    /// synonyms, stop words dropped, duplicates merged. Also returns the
+    /// question folded to its words.
     pub fn query_words(&self, mut words: Vec<Word>) -> (Vec<QueryToken>, String) {
         let folded = fold(&words);
         let mut corrected = vec![false; words.len()];
+        let mut tried = 0;
         for (i, word) in words.iter_mut().enumerate() {
-            if let Some(fix) = self.correct(word) {
+            if !self.may_correct(word) {
+                continue;
+            }
+            if tried == MAX_TYPO_WORDS {
+                break;
+            }
+            tried += 1;
+            if let Some(fix) = self.nearest(word) {
                 word.stem = self.normalizer.stem(&fix);
                 word.text = fix;
                 corrected[i] = true;
@@ -716,30 +741,77 @@ impl Index {
         &self.normalizer
     }
 
-    /// The vocabulary word a misspelt word most likely meant, if any: the
-    /// closest by Damerau-Levenshtein distance, the first alphabetically
-    /// among equals. Candidates come from the deletion index (a word and its
-    /// misspelling share a one-letter deletion, or one is the other's), so
-    /// the vocabulary is never scanned.
+    /// The vocabulary word a misspelt word most likely meant, if any: what
+    /// [`Index::query_words`] does for each word, cap aside.
+    #[cfg(test)]
     fn correct(&self, word: &Word) -> Option<String> {
+        if self.may_correct(word) {
+            self.nearest(word)
+        } else {
+            None
+        }
+    }
+
+    /// Whether typo correction could change a word: a word that is not a
+    /// stop word, long enough, all letters, and not in the vocabulary. A
+    /// word of length L can only be corrected to a vocabulary word of length
+    /// L ± [`max_edits`] ([`closest`] refuses the rest), so one longer than
+    /// the longest vocabulary word by more than that is left alone before
+    /// any variant is made: that skips nothing that could match, and keeps
+    /// a 4000-letter word from costing millions of variants.
+    fn may_correct(&self, word: &Word) -> bool {
         let len = word.text.chars().count();
-        if word.stop
-            || len < MIN_TYPO_LEN
-            || self.knows(&word.text)
-            || !word.text.chars().all(char::is_alphabetic)
-        {
-            return None;
-        }
-        let mut variants: Vec<String> = std::iter::once(word.text.clone())
-            .chain(deletions_of(&word.text))
+        !word.stop
+            && len >= MIN_TYPO_LEN
+            && len <= self.longest_typo_target + max_edits(len)
+            && word.text.chars().all(char::is_alphabetic)
+            && !self.knows(&word.text)
+    }
+
+    /// The vocabulary word a word [`Index::may_correct`] accepts most
+    /// likely meant, if any: the closest by Damerau-Levenshtein distance,
+    /// the first alphabetically among equals. Candidates come from the
+    /// deletion index (a word and its misspelling share a one-letter
+    /// deletion, or one is the other's), so the vocabulary is never scanned.
+    /// The word itself, its one-letter deletions and, from [`TWO_EDIT_LEN`],
+    /// its two-letter deletions (each pair of positions once) are looked up
+    /// by key, built in one reused buffer: at most 1 + L + L(L − 1)/2
+    /// lookups for a word of L letters, and no string per variant.
+    fn nearest(&self, word: &Word) -> Option<String> {
+        let text = word.text.as_str();
+        let chars: Vec<(usize, usize)> = text
+            .char_indices()
+            .map(|(at, c)| (at, c.len_utf8()))
             .collect();
-        if len >= TWO_EDIT_LEN {
-            let second: Vec<String> = variants[1..].iter().flat_map(|v| deletions_of(v)).collect();
-            variants.extend(second);
+        let two = chars.len() >= TWO_EDIT_LEN;
+        let mut keys: Vec<u64> = Vec::with_capacity(if two {
+            1 + chars.len() * (chars.len() + 1) / 2
+        } else {
+            1 + chars.len()
+        });
+        keys.push(variant_key(text));
+        let mut buffer = String::with_capacity(text.len());
+        for (i, &(at, len)) in chars.iter().enumerate() {
+            buffer.clear();
+            buffer.push_str(&text[..at]);
+            buffer.push_str(&text[at + len..]);
+            keys.push(variant_key(&buffer));
+            if !two {
+                continue;
+            }
+            for &(at2, len2) in &chars[i + 1..] {
+                buffer.clear();
+                buffer.push_str(&text[..at]);
+                buffer.push_str(&text[at + len..at2]);
+                buffer.push_str(&text[at2 + len2..]);
+                keys.push(variant_key(&buffer));
+            }
         }
+        // A word with repeated letters has repeated variants.
+        keys.sort_unstable();
+        keys.dedup();
         let mut candidates: Vec<u32> = Vec::new();
-        for variant in &variants {
-            let key = variant_key(variant);
+        for key in keys {
             let from = self.deletions.partition_point(|&(k, _)| k < key);
             let filed = self.deletions[from..]
                 .iter()
@@ -751,7 +823,7 @@ impl Index {
         let candidates = candidates
             .iter()
             .map(|&i| self.vocabulary[i as usize].as_str());
-        closest(&word.text, candidates)
+        closest(text, candidates)
     }
 
     /// Whether the content uses this folded word.
@@ -766,7 +838,7 @@ impl Index {
 /// (first in iteration order among equals; callers pass sorted candidates).
 fn closest<'v>(word: &str, candidates: impl Iterator<Item = &'v str>) -> Option<String> {
     let len = word.chars().count();
-    let max_edits = if len >= TWO_EDIT_LEN { 2 } else { 1 };
+    let max_edits = max_edits(len);
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
         let clen = candidate.chars().count();
@@ -784,14 +856,14 @@ fn closest<'v>(word: &str, candidates: impl Iterator<Item = &'v str>) -> Option<
     best.map(|(_, w)| w.to_owned())
 }
 
-/// A word with each one of its letters left out in turn.
-fn deletions_of(word: &str) -> impl Iterator<Item = String> + '_ {
-    word.char_indices().map(move |(at, c)| {
-        let mut out = String::with_capacity(word.len());
-        out.push_str(&word[..at]);
-        out.push_str(&word[at + c.len_utf8()..]);
-        out
-    })
+/// How many edits a misspelt word of `len` letters may be from the word it
+/// is corrected to.
+fn max_edits(len: usize) -> usize {
+    if len >= TWO_EDIT_LEN {
+        2
+    } else {
+        1
+    }
 }
 
 /// Whether two words use the same letters, in any order.
@@ -866,5 +938,41 @@ mod tests {
             }
         }
         assert!(checked > 100, "only {checked} typos checked");
+    }
+
+    /// Words too long to be typo-corrected are skipped before any variant
+    /// is made, and a scan of the whole vocabulary corrects none of them
+    /// either; the longest that may be corrected still is.
+    #[test]
+    fn the_length_bound_skips_only_what_no_scan_would_correct() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("faq");
+        let catalog = match crate::content::load_dir(&dir) {
+            Ok(catalog) => catalog,
+            Err(problems) => panic!("shipped content: {problems:?}"),
+        };
+        let index = Index::build(&catalog);
+        let scan = |word: &Word| closest(&word.text, index.vocabulary.iter().map(String::as_str));
+        let longest = index
+            .vocabulary
+            .iter()
+            .filter(|w| w.chars().count() == index.longest_typo_target)
+            .find(|w| w.chars().all(char::is_alphabetic));
+        let Some(longest) = longest else {
+            panic!("no longest word");
+        };
+        assert!(index.longest_typo_target >= TWO_EDIT_LEN);
+        for extra in 1..=6 {
+            let text = format!("{longest}{}", "x".repeat(extra));
+            let word = index.normalizer.word(&text);
+            let len = text.chars().count();
+            let fits = len <= index.longest_typo_target + max_edits(len);
+            assert_eq!(index.may_correct(&word), fits && !word.stop, "{text}");
+            assert_eq!(index.correct(&word), scan(&word), "{text}");
+            assert_eq!(scan(&word).is_some(), extra <= 2, "{text}");
+        }
+        // Far past the bound, and through a whole question.
+        let word = index.normalizer.word(&"a".repeat(500));
+        assert!(!index.may_correct(&word));
+        assert_eq!(scan(&word), None);
     }
 }

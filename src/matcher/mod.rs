@@ -207,20 +207,57 @@ impl Matcher {
 
     /// Matches a question against the catalog. Red flags are checked first
     /// and always win: a question that describes an emergency is `Urgent`,
-    /// whatever FAQ entry it might also resemble.
+    /// whatever FAQ entry it might also resemble. [`Matcher::triage`] then
+    /// [`Matcher::answer`], reading the words once.
     pub fn ask(&self, question: &str) -> Match {
         let triaged = truncate(question, MAX_TRIAGE_CHARS);
-        let (words, breaks) = self.index.normalizer().words_and_breaks(triaged);
+        let (words, breaks) = self
+            .index
+            .normalizer()
+            .words_and_breaks(triaged, MAX_TRIAGE_CHARS);
         if let Some(flag) = self.triage.check(&words, &breaks) {
             return Match::urgent(flag);
         }
         let matched = truncate(question, MAX_QUESTION_CHARS);
-        // Most questions are shorter than both caps: read once.
-        let words = if matched.len() == triaged.len() {
+        // Most questions are shorter than both caps and plain ASCII, which
+        // folding neither lengthens nor cuts: read once.
+        let words = if matched.len() == triaged.len() && matched.is_ascii() {
+            // What `words_up_to` would give: the first words.
+            let mut words = words;
+            words.truncate(MAX_QUESTION_CHARS);
             words
         } else {
-            self.index.normalizer().words(matched)
+            self.index
+                .normalizer()
+                .words_up_to(matched, MAX_QUESTION_CHARS)
         };
+        self.match_words(words)
+    }
+
+    /// Red-flag triage alone: the urgent match when the message (its first
+    /// [`MAX_TRIAGE_CHARS`] characters) describes an emergency. Cheap, and
+    /// run for every message, a flooder's included: an emergency is always
+    /// answered.
+    pub fn triage(&self, question: &str) -> Option<Match> {
+        let (words, breaks) = self
+            .index
+            .normalizer()
+            .words_and_breaks(truncate(question, MAX_TRIAGE_CHARS), MAX_TRIAGE_CHARS);
+        self.triage.check(&words, &breaks).map(Match::urgent)
+    }
+
+    /// FAQ matching alone, for a message [`Matcher::triage`] let through:
+    /// its first [`MAX_QUESTION_CHARS`] characters against the catalog.
+    /// Never `Urgent`.
+    pub fn answer(&self, question: &str) -> Match {
+        let words = self
+            .index
+            .normalizer()
+            .words_up_to(truncate(question, MAX_QUESTION_CHARS), MAX_QUESTION_CHARS);
+        self.match_words(words)
+    }
+
+    fn match_words(&self, words: Vec<Word>) -> Match {
         let (tokens, folded) = self.index.query_words(words);
         let ranked = self.rank(&tokens, &folded, self.thresholds.suggest);
         self.decide(ranked)
@@ -287,7 +324,7 @@ impl Matcher {
         let (words, breaks) = self
             .index
             .normalizer()
-            .words_and_breaks(truncate(question, MAX_TRIAGE_CHARS));
+            .words_and_breaks(truncate(question, MAX_TRIAGE_CHARS), MAX_TRIAGE_CHARS);
         let mut out = String::new();
         if let Some(fired) = self.triage.fire(&words, &breaks) {
             let id = self
@@ -302,8 +339,11 @@ impl Matcher {
                 fired.matched.join("\" + \"")
             ));
         }
-        let question = truncate(question, MAX_QUESTION_CHARS);
-        let (tokens, folded) = self.index.query(question);
+        let words = self
+            .index
+            .normalizer()
+            .words_up_to(truncate(question, MAX_QUESTION_CHARS), MAX_QUESTION_CHARS);
+        let (tokens, folded) = self.index.query_words(words);
         out.push_str("tokens:");
         for t in &tokens {
             let known = if t.id.is_some() { "" } else { " unknown" };
@@ -513,6 +553,10 @@ fn f_beta(precision: f64, recall: f64) -> f64 {
 
 /// The first `max` characters of a string.
 fn truncate(text: &str, max: usize) -> &str {
+    // No more characters than bytes.
+    if text.len() <= max {
+        return text;
+    }
     match text.char_indices().nth(max) {
         Some((at, _)) => &text[..at],
         None => text,

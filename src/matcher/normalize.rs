@@ -6,6 +6,7 @@
 //! which need the catalog's vocabulary, live in [`super::index`].
 
 use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::{FxHashMap, FxHashSet};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
@@ -36,15 +37,19 @@ pub struct Word {
     pub stop: bool,
 }
 
-/// Reusable normaliser (the stemmer is built once).
+/// Reusable normaliser (the stemmer and the stop-word set are built once).
 pub struct Normalizer {
     stemmer: Stemmer,
+    /// [`STOP_WORDS`] as a set: every word of a message, and its stem, is
+    /// looked up, and a hash beats a binary search's eight comparisons.
+    stop_words: FxHashSet<&'static str>,
 }
 
 impl Default for Normalizer {
     fn default() -> Self {
         Normalizer {
             stemmer: Stemmer::create(Algorithm::English),
+            stop_words: STOP_WORDS.iter().copied().collect(),
         }
     }
 }
@@ -62,18 +67,46 @@ impl Normalizer {
     /// [`Normalizer::words`] is made of, for callers that stem each distinct
     /// word once (the index build reads millions of words, few distinct).
     pub fn each_word(&self, text: &str, mut f: impl FnMut(&str)) {
-        each_raw(&fold(text), |raw, _| expand(raw, &mut f));
+        each_raw(&fold(text, usize::MAX), |raw, _| expand(raw, &mut f));
     }
 
-    /// [`Normalizer::words`], and for each word the punctuation that comes
-    /// before it: red-flag triage reads negation and time within a clause.
-    pub fn words_and_breaks(&self, text: &str) -> (Vec<Word>, Vec<Break>) {
+    /// [`Normalizer::words`] of a text cut to `max_words` characters: the
+    /// first `max_words` words, read from at most [`MAX_GROWTH`] times as
+    /// many characters of folded text. A text never makes more words than
+    /// it has characters once folded (a token of k characters expands to at
+    /// most k words: "im" is "i am"), and folding lengthens a text only by
+    /// decomposition, so neither cap changes anything unless decomposition
+    /// more than triples the text (one U+FDFA is 18 characters and 4
+    /// words): what the caps are for.
+    pub fn words_up_to(&self, text: &str, max_words: usize) -> Vec<Word> {
+        let mut out = Vec::new();
+        let mut seen = Seen::default();
+        let folded = fold(text, max_words.saturating_mul(MAX_GROWTH));
+        each_raw(&folded, |raw, _| {
+            expand(raw, &mut |w: &str| {
+                if out.len() < max_words {
+                    out.push(seen.word(self, w, &out));
+                }
+            })
+        });
+        out
+    }
+
+    /// [`Normalizer::words_up_to`], and for each word the punctuation that
+    /// comes before it: red-flag triage reads negation and time within a
+    /// clause.
+    pub fn words_and_breaks(&self, text: &str, max_words: usize) -> (Vec<Word>, Vec<Break>) {
         let (mut words, mut breaks) = (Vec::new(), Vec::new());
-        each_raw(&fold(text), |raw, mut before| {
+        let mut seen = Seen::default();
+        let folded = fold(text, max_words.saturating_mul(MAX_GROWTH));
+        each_raw(&folded, |raw, mut before| {
             // The break goes with the first word a token expands into.
             expand(raw, &mut |w: &str| {
-                words.push(self.word(w));
-                breaks.push(std::mem::take(&mut before));
+                if words.len() < max_words {
+                    let word = seen.word(self, w, &words);
+                    words.push(word);
+                    breaks.push(std::mem::take(&mut before));
+                }
             });
         });
         (words, breaks)
@@ -83,7 +116,7 @@ impl Normalizer {
     pub fn word(&self, word: &str) -> Word {
         let stem = self.stem(word);
         // "explained" is as empty as "explain".
-        let stop = is_stop_word(word) || is_stop_word(&stem);
+        let stop = self.stop_words.contains(word) || self.stop_words.contains(stem.as_str());
         Word {
             text: word.to_owned(),
             stem,
@@ -91,9 +124,33 @@ impl Normalizer {
         }
     }
 
-    /// The stem of one folded word.
+    /// The stem of one folded word. The English stemmer only rewrites the
+    /// letters a to z and apostrophes (every suffix, vowel and exception it
+    /// knows is made of them), so a word with none, in another script or of
+    /// digits, is its own stem: returned as it is, since stemming it costs
+    /// as much as stemming a real word, and a 4000-character message can
+    /// hold hundreds.
     pub fn stem(&self, word: &str) -> String {
+        if !word.bytes().any(|b| b.is_ascii_lowercase() || b == b'\'') {
+            return word.to_owned();
+        }
         self.stemmer.stem(word).into_owned()
+    }
+}
+
+/// The words of one text already read, by folded form: a long message
+/// repeats its words, and each is stemmed once.
+#[derive(Default)]
+struct Seen<'t>(FxHashMap<&'t str, usize>);
+
+impl<'t> Seen<'t> {
+    /// `word` read, or copied from where `words` already has it.
+    fn word(&mut self, normalizer: &Normalizer, word: &'t str, words: &[Word]) -> Word {
+        if let Some(read) = self.0.get(word).and_then(|&i| words.get(i)) {
+            return read.clone();
+        }
+        self.0.insert(word, words.len());
+        normalizer.word(word)
     }
 }
 
@@ -109,11 +166,17 @@ const ASIDE_MARKS: &[char] = &['(', ')', '[', ']'];
 /// Calls `f` with each raw token of folded text (runs of letters, digits
 /// and apostrophes) and the strongest punctuation between it and the token
 /// before.
-fn each_raw(folded: &str, mut f: impl FnMut(&str, Break)) {
+fn each_raw<'t>(folded: &'t str, mut f: impl FnMut(&'t str, Break)) {
     let mut pending = Break::None;
     let mut start: Option<usize> = None;
+    let mut alphanumeric = Recent::new(char::is_alphanumeric);
     for (at, c) in folded.char_indices() {
-        if c.is_alphanumeric() || c == '\'' {
+        let in_word = if c.is_ascii() {
+            c.is_ascii_alphanumeric() || c == '\''
+        } else {
+            alphanumeric.get(c)
+        };
+        if in_word {
             start.get_or_insert(at);
             continue;
         }
@@ -134,31 +197,110 @@ fn each_raw(folded: &str, mut f: impl FnMut(&str, Break)) {
     }
 }
 
+/// How many times longer than its cap a text may grow by folding before the
+/// rest is cut ([`Normalizer::words_up_to`]). Folding never lengthens a
+/// text but by decomposing compatibility forms, and those a member might
+/// type at most triple what they replace ("…" is "...", "½" is "1⁄2", "ﬃ"
+/// is "ffi", "é" loses its accent), so only a text made mostly of longer
+/// ones is cut: such as U+FDFA, one Arabic ligature of 18 characters, which
+/// 4000 times over would be 72,000 characters and 16,000 words to read.
+const MAX_GROWTH: usize = 3;
+
+/// How many distinct non-ASCII characters [`Recent`] remembers: more than
+/// an alphabet and a handful of emoji (their modifiers and joiners
+/// included), in a few kilobytes.
+const RECENT_CHARS: usize = 256;
+
+/// A character property (lowercase form, letter or not) remembered for the
+/// last non-ASCII characters seen, in a small table indexed by code point.
+/// Std's Unicode tables cost tens of nanoseconds a lookup, most of the time
+/// spent on a message in another script or of emoji, while such a message
+/// repeats a few distinct characters thousands of times. The answers are
+/// the function's own, so nothing changes but the time.
+struct Recent<T: Copy, F: Fn(char) -> T> {
+    slots: [Option<(char, T)>; RECENT_CHARS],
+    look_up: F,
+}
+
+impl<T: Copy, F: Fn(char) -> T> Recent<T, F> {
+    fn new(look_up: F) -> Self {
+        Recent {
+            slots: [None; RECENT_CHARS],
+            look_up,
+        }
+    }
+
+    fn get(&mut self, c: char) -> T {
+        // Fibonacci hashing: neighbouring and far-apart code points alike
+        // spread over the slots.
+        let at = (c as u32).wrapping_mul(0x9E37_79B9) as usize % RECENT_CHARS;
+        let slot = &mut self.slots[at];
+        match *slot {
+            Some((seen, value)) if seen == c => value,
+            _ => {
+                let value = (self.look_up)(c);
+                *slot = Some((c, value));
+                value
+            }
+        }
+    }
+}
+
 /// Case, accents and compatibility forms folded away; every apostrophe-like
-/// mark made a plain apostrophe.
-fn fold(text: &str) -> String {
+/// mark made a plain apostrophe. At most `max_chars` characters.
+fn fold(text: &str, max_chars: usize) -> String {
     if text.is_ascii() {
         // What the general path does to ASCII, without decomposing: ASCII
         // has no compatibility forms or combining marks.
-        let mut out = text.to_ascii_lowercase();
+        let mut out = text[..text.len().min(max_chars)].to_ascii_lowercase();
         if out.contains('`') {
             out = out.replace('`', "'");
         }
         return out;
     }
-    text.nfkd()
-        .filter(|c| !is_combining_mark(*c))
-        .map(|c| match c {
-            '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' | '`' | '\u{00B4}' => '\'',
-            c => c,
-        })
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut lowercase = Recent::new(single_lowercase);
+    let mut out = String::with_capacity(text.len());
+    let mut chars = 0;
+    let decomposed = text.nfkd().filter(|c| !is_combining_mark(*c));
+    for c in decomposed.map(|c| match c {
+        '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' | '`' | '\u{00B4}' => '\'',
+        c => c,
+    }) {
+        let single = if c.is_ascii() {
+            Some(c.to_ascii_lowercase())
+        } else {
+            lowercase.get(c)
+        };
+        let mut push = |l: char| {
+            if chars < max_chars {
+                out.push(l);
+                chars += 1;
+            }
+        };
+        match single {
+            Some(l) => push(l),
+            None => c.to_lowercase().for_each(push),
+        }
+        if chars >= max_chars {
+            break;
+        }
+    }
+    out
+}
+
+/// The lowercase form of a character when it is one character (most are),
+/// for [`Recent`]; `None` for the few with longer ones ("İ").
+fn single_lowercase(c: char) -> Option<char> {
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) => Some(l),
+        _ => None,
+    }
 }
 
 /// Expands one raw token (which may hold apostrophes) into words, passed to
 /// `emit`: `can't` → `can not`, `what's` → `what is`, `back's` → `back`.
-fn expand(raw: &str, emit: &mut impl FnMut(&str)) {
+fn expand<'t>(raw: &'t str, emit: &mut impl FnMut(&'t str)) {
     let raw = raw.trim_matches('\'');
     if raw.is_empty() {
         return;
@@ -270,10 +412,6 @@ const STOP_WORDS: &[&str] = &[
     "which", "will", "with", "wonder", "wondering", "would", "yes", "you", "your", "yours",
 ];
 
-fn is_stop_word(word: &str) -> bool {
-    STOP_WORDS.binary_search(&word).is_ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,14 +433,48 @@ mod tests {
     }
 
     #[test]
-    fn stop_words_are_sorted_for_binary_search() {
+    fn stop_words_are_sorted_and_distinct() {
         assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    /// Words without a to z or an apostrophe skip the stemmer: it would
+    /// have left them as they are.
+    #[test]
+    fn words_of_other_scripts_and_digits_are_their_own_stems() {
+        let n = Normalizer::default();
+        let words = [
+            "боль",
+            "спина",
+            "болит",
+            "πόνος",
+            "πλάτη",
+            "腰痛",
+            "腰痛です",
+            "ألم",
+            "الظهر",
+            "दर्द",
+            "כאב",
+            "한국어",
+            "12345",
+            "2024",
+            "ｓｓ",
+            "ßß",
+            "ÿ",
+            "1st2nd",
+            "øøøs",
+            "ies",
+        ];
+        for word in words {
+            let slow = n.stemmer.stem(word).into_owned();
+            assert_eq!(n.stem(word), slow, "{word}");
+        }
     }
 
     #[test]
     fn punctuation_breaks_clauses() {
         let n = Normalizer::default();
-        let (words, breaks) = n.words_and_breaks("no fever, can't walk. 38.5 ok?! nope");
+        let text = "no fever, can't walk. 38.5 ok?! nope";
+        let (words, breaks) = n.words_and_breaks(text, usize::MAX);
         let marked: Vec<String> = words
             .iter()
             .zip(&breaks)
@@ -314,7 +486,89 @@ mod tests {
             })
             .collect();
         assert_eq!(marked.join(" "), "no fever ,can not walk |38 |5 ok ?nope");
-        assert_eq!(words, n.words("no fever, can't walk. 38.5 ok?! nope"));
+        assert_eq!(words, n.words(text));
+        // A cap at or above the text's length changes nothing...
+        let (capped, _) = n.words_and_breaks(text, text.len());
+        assert_eq!(capped, words);
+        assert_eq!(n.words_up_to(text, text.len()), words);
+        // ...and holds where contractions make more words than characters
+        // would suggest (12 characters cut to 8, "im im im", then 4 words).
+        let texts = |w: Vec<Word>| w.into_iter().map(|w| w.text).collect::<Vec<_>>();
+        assert_eq!(
+            texts(n.words_up_to("im im im im", 4)),
+            ["i", "am", "i", "am"]
+        );
+    }
+
+    /// No more words than characters, whatever the text, unless
+    /// decomposition lengthens it: what lets the word caps equal the
+    /// character caps.
+    #[test]
+    fn a_text_makes_no_more_words_than_characters() {
+        let n = Normalizer::default();
+        for text in [
+            "im im im",
+            "y r u",
+            "i'm can't won't y'all d'd'd'd",
+            "a b c d e f g",
+            "1 2 3 4",
+            "gonna wanna cant",
+        ] {
+            let words = n.words(text).len();
+            assert!(
+                words <= fold(text, usize::MAX).chars().count(),
+                "{text:?}: {words}"
+            );
+        }
+        // Where decomposition lengthens the text, the cap is what holds.
+        let expanding = "\u{FDFA}".repeat(10);
+        assert!(n.words(&expanding).len() > 10);
+        assert!(n.words_up_to(&expanding, 10).len() <= 10);
+        // And the folded text is cut: 4000 of them read as at most 12,000
+        // characters, not 72,000.
+        let long = "\u{FDFA}".repeat(4000);
+        assert_eq!(fold(&long, 12_000).chars().count(), 12_000);
+        let (words, _) = n.words_and_breaks(&long, 4000);
+        assert!(words.len() <= 4000);
+        let cut: usize = words.iter().map(|w| w.text.chars().count() + 1).sum();
+        assert!(cut <= 12_000 + 1, "{cut}");
+    }
+
+    /// The remembered lookups change nothing: folding agrees with the
+    /// plain chain of std and unicode-normalization calls, on every script
+    /// and on characters whose lowercase is longer.
+    #[test]
+    fn folding_is_the_plain_unicode_chain() {
+        let plain = |text: &str| -> String {
+            text.nfkd()
+                .filter(|c| !is_combining_mark(*c))
+                .map(|c| match c {
+                    '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' | '`' | '\u{00B4}' => '\'',
+                    c => c,
+                })
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        // Every character up to U+3400, and a sample above, in runs long
+        // enough that the table's slots are reused.
+        let mut text: String = (0u32..0x3400).filter_map(char::from_u32).collect();
+        text.extend(
+            (0x3400u32..0x11_0000)
+                .step_by(97)
+                .filter_map(char::from_u32),
+        );
+        text.push_str("İSTANBUL ǅ ẞ Ω ΣΑΣ ﬃ ½ … 한국어 \u{FDFA}");
+        // Marks in every order after plain letters, decomposing ones and
+        // other marks, and at the start.
+        text.push_str("\u{0316}a\u{0301}\u{0316}e\u{0328}\u{0301}\u{1E0B}\u{0323}");
+        text.push_str("\u{0958}\u{093C}\u{0301}x\u{0345}\u{0300}\u{1F80}\u{0301}");
+        assert_eq!(fold(&text, usize::MAX), plain(&text));
+        let cut: String = plain(&text).chars().take(1000).collect();
+        assert_eq!(fold(&text, 1000), cut);
+        let mut alphanumeric = Recent::new(char::is_alphanumeric);
+        for c in text.chars().chain(text.chars().rev()) {
+            assert_eq!(alphanumeric.get(c), c.is_alphanumeric(), "{c:?}");
+        }
     }
 
     #[test]
