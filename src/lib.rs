@@ -42,10 +42,11 @@
 //!
 //! - The core (`content`, `matcher`, `reply`, and `service` and `cooldown`
 //!   beside it) is pure: it never imports serenity, poise or tokio, and does
-//!   no I/O apart from the one-line [`content::load_dir`] and
-//!   [`config::Config::load`] wrappers. Everything else parses from `&str`,
-//!   so tests rarely touch the disk. (Loading a large catalog uses a second
-//!   scoped thread; nothing outlives the call.)
+//!   no I/O apart from [`content::ContentDir`] (the content folder on disk)
+//!   and the one-line [`content::load_dir`] and [`config::Config::load`]
+//!   wrappers over it and the config file. Everything else parses from
+//!   `&str`, so tests rarely touch the disk. (Loading a large catalog uses a
+//!   second scoped thread; nothing outlives the call.)
 //! - Only [`discord`] touches the network, and its handlers stay thin:
 //!   gather the input, call the core, send the result. No lock is held
 //!   across an `.await`.
@@ -54,6 +55,10 @@
 //! - Every question the bot takes on gets its reply delivered, or a logged
 //!   error naming the question's id: none is dropped silently.
 //! - The token is never logged or printed: [`config::Token`] redacts itself.
+//! - Every file the content names resolves inside the content folder and is
+//!   a regular file read through a size cap, checked before it is opened
+//!   ([`content::ContentDir`]): nothing outside the folder is ever opened, so
+//!   no problem can depend on what is outside it.
 //! - Problems in content or configuration are data ([`content::Problem`]),
 //!   written for the person who edits the file. Nothing a user, a file or the
 //!   network controls can cause a panic.
@@ -86,11 +91,8 @@ use matcher::{Matcher, Thresholds};
 /// verifies and `/reload` needs. Fails with every problem found, including
 /// phrasings the matcher cannot tell apart.
 pub fn load(dir: &Path, thresholds: Thresholds) -> Result<Matcher, Vec<Problem>> {
-    load_with(
-        &dir.display().to_string(),
-        |name| std::fs::read(dir.join(name)),
-        thresholds,
-    )
+    let folder = content::ContentDir::new(dir);
+    load_with(folder.label(), |name| folder.read(name), thresholds)
 }
 
 /// [`load`] from any source of files: `read` returns a file's bytes by its

@@ -370,6 +370,105 @@ fn file_problems() {
     );
 }
 
+/// A `file` that could leave the content folder is refused before any
+/// reader is asked for it, at the line that names it. (The refusals that
+/// need a disk, links, FIFOs and sizes, are in `tests/sandbox.rs`.)
+#[test]
+fn file_names_that_leave_the_folder_are_refused() {
+    const EXAMPLE: &str = "(for example \"articles/my-article.txt\")";
+    let absolute = |name: &str| {
+        format!(
+            "faq/sources.toml:4: file \"{name}\" is an absolute path: the bot reads only files \
+             inside the content folder, named relative to it {EXAMPLE}"
+        )
+    };
+    for (file, expect) in [
+        ("file = \"/etc/passwd\"", absolute("/etc/passwd")),
+        ("file = \"/etc/shadow\"", absolute("/etc/shadow")),
+        (
+            "file = \"/proc/self/environ\"",
+            absolute("/proc/self/environ"),
+        ),
+        (
+            "file = \"../article.txt\"",
+            "faq/sources.toml:4: file \"../article.txt\" goes up out of the content folder \
+             with \"..\": the bot reads only files inside the content folder"
+                .to_owned(),
+        ),
+        (
+            "file = \"articles/../../../etc/passwd\"",
+            "faq/sources.toml:4: file \"articles/../../../etc/passwd\" goes up out of the \
+             content folder with \"..\": the bot reads only files inside the content folder"
+                .to_owned(),
+        ),
+        (
+            "file = \"\"",
+            format!(
+                "faq/sources.toml:4: `file` is empty: name the article's text file, relative \
+                 to the content folder {EXAMPLE}"
+            ),
+        ),
+        (
+            "file = \"C:\\\\Windows\\\\win.ini\"",
+            format!(
+                "faq/sources.toml:4: file \"C:\\Windows\\win.ini\" is a Windows path: name \
+                 the file relative to the content folder, with forward slashes {EXAMPLE}"
+            ),
+        ),
+        (
+            "file = \"article\\u0000.txt\"",
+            "faq/sources.toml:4: file \"article\\u{0}.txt\" contains a NUL character, which no \
+             file name can"
+                .to_owned(),
+        ),
+    ] {
+        let file: &'static str = Box::leak(file.to_owned().into_boxed_str());
+        check(
+            &[("sources.toml", "file = \"article.txt\"", Some(file))],
+            &[expect.as_str()],
+        );
+    }
+}
+
+/// A reader's refusal is reported where the file is named: an article at
+/// its `file` line in sources.toml, a fixed TOML file at the file itself;
+/// and never with anything the refused file holds.
+#[test]
+fn refusals_are_reported_where_the_file_is_named() {
+    let read = |name: &str| -> io::Result<Vec<u8>> {
+        match name {
+            "article.txt" => Err(content::Refusal::Outside.into()),
+            "entries.toml" => Err(content::Refusal::TooLarge {
+                size: Some(40_500_000),
+                cap: content::MAX_ENTRIES_BYTES,
+                what: "entries.toml",
+            }
+            .into()),
+            "crisis.toml" => Err(content::Refusal::NotAFile("a named pipe (FIFO)").into()),
+            "sources.toml" => Ok(SOURCES.as_bytes().to_vec()),
+            "topics.toml" => Ok(TOPICS.as_bytes().to_vec()),
+            "synonyms.toml" => Ok(SYNONYMS.as_bytes().to_vec()),
+            "messages.toml" => Ok(MESSAGES.as_bytes().to_vec()),
+            "red-flags.toml" => Ok(RED_FLAGS.as_bytes().to_vec()),
+            _ => Err(io::ErrorKind::NotFound.into()),
+        }
+    };
+    let problems = content::parse("faq", read).err().unwrap_or_default();
+    let got: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        got,
+        [
+            "faq/sources.toml:4: file \"article.txt\" is a link that does not lead to a file \
+             inside the content folder: the bot reads only files inside it (copy the file in \
+             instead of linking to it)",
+            "faq/crisis.toml: the file is a named pipe (FIFO), not a regular file: the bot \
+             reads only regular files",
+            "faq/entries.toml: the file is 40.5 MB; entries.toml may be at most 32 MB. Is this \
+             the right file?",
+        ]
+    );
+}
+
 #[test]
 fn invalid_utf8_is_reported_with_its_line() {
     let mut bytes = TOPICS.as_bytes().to_vec();

@@ -2,7 +2,9 @@
 //! full list of problems that stop it from being one.
 //!
 //! [`parse`] takes a function that reads a file by name, so tests hand it
-//! strings; [`load_dir`] is the one-line wrapper that reads from disk.
+//! strings; [`load_dir`] is the one-line wrapper that reads from disk,
+//! through [`ContentDir`]. Whatever the reader, a name that could leave the
+//! folder is refused before it is asked for ([`check_name`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -12,6 +14,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::sandbox::{check_name, ContentDir, Refusal};
 use super::toml_file::{Record, TomlFile};
 use super::{
     normalize_quoted, red_flags, Catalog, Citation, Entry, Messages, Problem, Section, Source,
@@ -34,11 +37,10 @@ pub const FILES: [&str; 7] = [
     SOURCES, TOPICS, ENTRIES, SYNONYMS, MESSAGES, RED_FLAGS, CRISIS,
 ];
 
-/// Reads the content folder at `dir` from disk.
+/// Reads the content folder at `dir` from disk, never outside it.
 pub fn load_dir(dir: &Path) -> Result<Catalog, Vec<Problem>> {
-    parse(&dir.display().to_string(), |name| {
-        std::fs::read(dir.join(name))
-    })
+    let folder = ContentDir::new(dir);
+    parse(folder.label(), |name| folder.read(name))
 }
 
 /// Builds a catalog from the files `read` returns, named relative to the
@@ -208,12 +210,29 @@ impl Loader<'_> {
         !self.problems.iter().any(|p| p.file == label)
     }
 
-    /// Reads a file as UTF-8, or records why it cannot be.
+    /// Reads a file as UTF-8, or records why it cannot be (at the file).
     fn text(&mut self, name: &str) -> Option<String> {
+        self.text_or_refusal(name).unwrap_or_else(|refusal| {
+            self.problems.push(Problem {
+                file: self.label(name),
+                line: None,
+                message: refusal.sentence("the file"),
+            });
+            None
+        })
+    }
+
+    /// [`Loader::text`], except that a file refused by the sandbox is
+    /// returned for the caller to report where the name is written.
+    fn text_or_refusal(&mut self, name: &str) -> Result<Option<String>, Refusal> {
+        check_name(name)?;
         let label = self.label(name);
         let bytes = match (self.read)(name) {
             Ok(bytes) => bytes,
             Err(err) => {
+                if let Some(refusal) = Refusal::of(&err) {
+                    return Err(refusal.clone());
+                }
                 let why = match err.kind() {
                     std::io::ErrorKind::NotFound => "the file is missing".to_owned(),
                     _ => format!("the file cannot be read ({err})"),
@@ -223,10 +242,10 @@ impl Loader<'_> {
                     line: None,
                     message: why,
                 });
-                return None;
+                return Ok(None);
             }
         };
-        match String::from_utf8(bytes) {
+        Ok(match String::from_utf8(bytes) {
             Ok(text) => Some(text),
             Err(err) => {
                 let valid = err.utf8_error().valid_up_to();
@@ -242,7 +261,7 @@ impl Loader<'_> {
                 });
                 None
             }
-        }
+        })
     }
 
     /// Runs `f` over a TOML file and keeps its problems.
@@ -268,9 +287,14 @@ impl Loader<'_> {
             seen.check(&mut f, "source", &raw.id);
             nonempty(&mut f, "title", &raw.title);
             let file_name = raw.file.get_ref().clone();
-            let sections = match self.text(&file_name) {
-                Some(article) => split_sections(&mut f, &file_name, &article, &raw.sections),
-                None => Vec::new(),
+            let sections = match self.text_or_refusal(&file_name) {
+                Ok(Some(article)) => split_sections(&mut f, &file_name, &article, &raw.sections),
+                Ok(None) => Vec::new(),
+                Err(refusal) => {
+                    let subject = format!("file \"{file_name}\"");
+                    f.problem_at(&raw.file, refusal.sentence(&subject));
+                    Vec::new()
+                }
             };
             out.push(Source {
                 id: raw.id.into_inner(),

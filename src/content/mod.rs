@@ -3,11 +3,13 @@
 //!
 //! This module owns what a valid catalog *is*. Reading the TOML files and
 //! checking them lives in `load`; matching questions against a catalog lives
-//! in [`crate::matcher`]. Nothing here performs I/O except the one-line
-//! [`load_dir`] wrapper.
+//! in [`crate::matcher`]. Nothing here performs I/O except [`ContentDir`]
+//! (`sandbox`), which reads a content folder from disk and never outside it,
+//! and the one-line [`load_dir`] wrapper over it.
 
 mod load;
 mod red_flags;
+mod sandbox;
 pub(crate) mod toml_file;
 
 use std::fmt;
@@ -16,6 +18,9 @@ pub use load::{load_dir, parse, ENTRIES, FILES, SOURCES};
 pub use red_flags::{
     Crisis, CrisisLine, FlagKind, Negation, Past, RedFlag, RedFlags, CRISIS, LINES, NUMBER, REASON,
     RED_FLAGS, YEAR,
+};
+pub use sandbox::{
+    check_name, ContentDir, Refusal, Resolved, MAX_ARTICLE_BYTES, MAX_ENTRIES_BYTES, MAX_TOML_BYTES,
 };
 
 /// The longest answer a moderator may write. Discord allows 2000 characters
