@@ -257,6 +257,7 @@ async fn reload_on_sighup(service: Arc<Service>) {
             return;
         };
         while hup.recv().await.is_some() {
+            tracing::info!("reloading the content on SIGHUP");
             let service = Arc::clone(&service);
             match tokio::task::spawn_blocking(move || service.reload()).await {
                 Ok(Ok(summary)) => tracing::info!(

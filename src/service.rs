@@ -86,7 +86,7 @@ impl Answerer for Matcher {
 /// Shared state behind every command and message handler.
 pub struct Service {
     matcher: ArcSwap<Matcher>,
-    content_dir: PathBuf,
+    source: Source,
     thresholds: Thresholds,
     cooldown: Mutex<Cooldown>,
     /// One urgent reply per member per channel per window.
@@ -97,6 +97,28 @@ pub struct Service {
     /// Serialises reloads: two moderators reloading at once would otherwise
     /// each compute a summary against the same old catalog.
     reloading: Mutex<()>,
+}
+
+/// A reader of content files by name, for content that is not a folder.
+pub type Reader = Arc<dyn Fn(&str) -> std::io::Result<Vec<u8>> + Send + Sync>;
+
+/// Where the content comes from, at start and at every reload.
+enum Source {
+    /// A content folder, read through its sandbox.
+    Folder(PathBuf),
+    /// Any other reader of files by name.
+    Reader { label: String, read: Reader },
+}
+
+impl Source {
+    fn load(&self, thresholds: Thresholds) -> Result<Matcher, Vec<Problem>> {
+        match self {
+            Source::Folder(dir) => crate::load(dir, thresholds),
+            Source::Reader { label, read } => {
+                crate::load_with(label, |name| read(name), thresholds)
+            }
+        }
+    }
 }
 
 /// What a successful reload changed.
@@ -130,16 +152,44 @@ impl fmt::Display for ReloadSummary {
 }
 
 impl Service {
-    /// Loads the content at `content_dir` and starts serving it.
+    /// Loads the content at `content_dir` and starts serving it; reloads
+    /// read the folder again.
     pub fn load(
         content_dir: &Path,
         thresholds: Thresholds,
         cooldown: Cooldown,
     ) -> Result<Service, Vec<Problem>> {
-        let matcher = crate::load(content_dir, thresholds)?;
+        Service::serve(
+            Source::Folder(content_dir.to_path_buf()),
+            thresholds,
+            cooldown,
+        )
+    }
+
+    /// Loads the content `read` returns by file name (`label` names it in
+    /// problems), and starts serving it; reloads call `read` again.
+    pub fn from_reader(
+        label: &str,
+        read: Reader,
+        thresholds: Thresholds,
+        cooldown: Cooldown,
+    ) -> Result<Service, Vec<Problem>> {
+        let source = Source::Reader {
+            label: label.to_owned(),
+            read,
+        };
+        Service::serve(source, thresholds, cooldown)
+    }
+
+    fn serve(
+        source: Source,
+        thresholds: Thresholds,
+        cooldown: Cooldown,
+    ) -> Result<Service, Vec<Problem>> {
+        let matcher = source.load(thresholds)?;
         Ok(Service {
             matcher: ArcSwap::from_pointee(matcher),
-            content_dir: content_dir.to_path_buf(),
+            source,
             thresholds,
             cooldown: Mutex::new(cooldown),
             urgent_repeats: Mutex::new(UrgentRepeats::default()),
@@ -159,7 +209,7 @@ impl Service {
     /// reads files and builds an index): call it off the async runtime.
     pub fn reload(&self) -> Result<ReloadSummary, Vec<Problem>> {
         let _one_at_a_time = self.reloading.lock().unwrap_or_else(|e| e.into_inner());
-        let new = crate::load(&self.content_dir, self.thresholds)?;
+        let new = self.source.load(self.thresholds)?;
         let summary = diff(self.current().catalog(), new.catalog());
         self.matcher.store(Arc::new(new));
         Ok(summary)

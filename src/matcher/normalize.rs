@@ -163,20 +163,38 @@ const CLAUSE_MARKS: &[char] = &['.', ';', ':', '!', '?', '\n', '\r', '\u{2026}']
 /// comma ("a spinal infection (discitis) years ago" is one thought).
 const ASIDE_MARKS: &[char] = &['(', ')', '[', ']'];
 
+/// Dashes that set off an answer, as a colon does ("tingling in the groin
+/// — none"); a hyphen counts only with a space before it ("numbness - nope"),
+/// since inside a word it joins ("co-codamol").
+const ANSWER_DASHES: &[char] = &['\u{2013}', '\u{2014}'];
+
+/// Whether a token changes between digits and letters at `c`: "6kg" and
+/// "102f" are a number and a unit, read as two words.
+fn digits_meet_letters(prev: char, c: char) -> bool {
+    (prev.is_ascii_digit() && c.is_alphabetic()) || (prev.is_alphabetic() && c.is_ascii_digit())
+}
+
 /// Calls `f` with each raw token of folded text (runs of letters, digits
-/// and apostrophes) and the strongest punctuation between it and the token
-/// before.
+/// and apostrophes, split where digits meet letters) and the strongest
+/// punctuation between it and the token before.
 fn each_raw<'t>(folded: &'t str, mut f: impl FnMut(&'t str, Break)) {
     let mut pending = Break::None;
     let mut start: Option<usize> = None;
     let mut alphanumeric = Recent::new(char::is_alphanumeric);
+    let mut prev = ' ';
     for (at, c) in folded.char_indices() {
+        let before = std::mem::replace(&mut prev, c);
         let in_word = if c.is_ascii() {
             c.is_ascii_alphanumeric() || c == '\''
         } else {
             alphanumeric.get(c)
         };
         if in_word {
+            if start.is_some() && digits_meet_letters(before, c) {
+                if let Some(from) = start.take() {
+                    f(&folded[from..at], std::mem::take(&mut pending));
+                }
+            }
             start.get_or_insert(at);
             continue;
         }
@@ -187,6 +205,8 @@ fn each_raw<'t>(folded: &'t str, mut f: impl FnMut(&'t str, Break)) {
             ',' => Break::Comma,
             c if ASIDE_MARKS.contains(&c) => Break::Comma,
             '?' | ':' => Break::Question,
+            c if ANSWER_DASHES.contains(&c) => Break::Question,
+            '-' if before.is_whitespace() => Break::Question,
             c if CLAUSE_MARKS.contains(&c) => Break::Stop,
             _ => Break::None,
         };
@@ -497,6 +517,22 @@ mod tests {
         assert_eq!(
             texts(n.words_up_to("im im im im", 4)),
             ["i", "am", "i", "am"]
+        );
+        // Dashes that set off an answer, and units after numbers.
+        let (words, breaks) =
+            n.words_and_breaks("numbness - nope, co-codamol 6kg 102F — none", 100);
+        let marked: Vec<String> = words
+            .iter()
+            .zip(&breaks)
+            .map(|(w, &b)| match b {
+                Break::Question => format!("?{}", w.text),
+                Break::Comma => format!(",{}", w.text),
+                _ => w.text.clone(),
+            })
+            .collect();
+        assert_eq!(
+            marked.join(" "),
+            "numbness ?nope ,co codamol 6 kg 102 f ?none"
         );
     }
 

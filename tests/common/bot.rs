@@ -77,6 +77,12 @@ impl Running {
             Ok(service) => Arc::new(service),
             Err(problems) => panic!("content does not load: {problems:?}"),
         };
+        Running::serve(fake, service).await
+    }
+
+    /// [`Running::start`] serving a service the test has built (content
+    /// from a reader it controls, say).
+    pub async fn serve(fake: FakeDiscord, service: Arc<Service>) -> Running {
         let config = Discord {
             api_url: Some(fake.base_url()),
             guild_ids: vec![GUILD_ID.parse().expect("numeric id")],
