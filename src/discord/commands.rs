@@ -32,7 +32,7 @@ async fn ask(
     #[max_length = 500]
     question: String,
 ) -> Result<(), Error> {
-    let _busy = ctx.data().in_flight.enter();
+    let _busy = ctx.data().in_flight.enter(ctx.id());
     let started = Instant::now();
     let data = ctx.data();
     // One version of the content for the whole reply, even mid-reload.
@@ -151,7 +151,7 @@ async fn help(ctx: Context<'_>) -> Result<(), Error> {
 async fn reload(ctx: Context<'_>) -> Result<(), Error> {
     // Counted for shutdown, which lets replies finish; shutdown never waits
     // for the reload itself (see below).
-    let _busy = ctx.data().in_flight.enter();
+    let _busy = ctx.data().in_flight.enter(ctx.id());
     let user = ctx.author().id;
     if !is_moderator(ctx) {
         // The permission default only hides the command in clients; a

@@ -122,7 +122,7 @@ async fn on_message(
         );
         return Ok(());
     };
-    let _busy = data.in_flight.enter();
+    let _busy = data.in_flight.enter(msg.id.get());
     let started = Instant::now();
     let question = plain_question(&msg.content);
     // One version of the content for the whole reply, even mid-reload.
@@ -209,7 +209,7 @@ async fn on_edit(
     if addressed(ctx, data, bot, &posted).await.is_none() {
         return Ok(());
     }
-    let _busy = data.in_flight.enter();
+    let _busy = data.in_flight.enter(edit.id.get());
     let started = Instant::now();
     let question = plain_question(content);
     let matcher = data.service.current();
@@ -267,7 +267,7 @@ fn urgent_repeat_not_posted(channel: serenity::ChannelId, message: serenity::Mes
 }
 
 async fn on_component(data: &Data, click: &serenity::ComponentInteraction) -> Result<(), Error> {
-    let _busy = data.in_flight.enter();
+    let _busy = data.in_flight.enter(click.id.get());
     let matcher = data.service.current();
     let catalog = matcher.catalog();
     let custom_id = match &click.data.kind {

@@ -14,7 +14,6 @@ pub mod gateway_watch;
 pub mod respond;
 
 use std::future::Future;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -59,26 +58,38 @@ pub struct Data {
 /// answers messages meanwhile, so waiting longer gains nothing.
 const REGISTER_ATTEMPTS: u32 = 5;
 
-/// Counts replies in progress and wakes shutdown when the last one ends.
+/// The questions (message or interaction ids) whose replies are in
+/// progress; wakes shutdown when the last one ends, and names those a
+/// shutdown abandons.
 #[derive(Default)]
 struct InFlight {
-    count: AtomicUsize,
+    questions: std::sync::Mutex<Vec<u64>>,
     idle: Notify,
 }
 
-/// Held while a reply is being produced.
-struct InFlightGuard(Arc<InFlight>);
+/// Held while the reply to one question is being produced.
+struct InFlightGuard {
+    in_flight: Arc<InFlight>,
+    question: u64,
+}
 
 impl InFlight {
-    fn enter(self: &Arc<Self>) -> InFlightGuard {
-        self.count.fetch_add(1, Ordering::SeqCst);
-        InFlightGuard(Arc::clone(self))
+    fn enter(self: &Arc<Self>, question: u64) -> InFlightGuard {
+        self.questions().push(question);
+        InFlightGuard {
+            in_flight: Arc::clone(self),
+            question,
+        }
+    }
+
+    fn questions(&self) -> std::sync::MutexGuard<'_, Vec<u64>> {
+        self.questions.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     async fn wait_idle(&self) {
         loop {
             let notified = self.idle.notified();
-            if self.count.load(Ordering::SeqCst) == 0 {
+            if self.questions().is_empty() {
                 return;
             }
             notified.await;
@@ -88,8 +99,12 @@ impl InFlight {
 
 impl Drop for InFlightGuard {
     fn drop(&mut self) {
-        if self.0.count.fetch_sub(1, Ordering::SeqCst) == 1 {
-            self.0.idle.notify_waiters();
+        let mut questions = self.in_flight.questions();
+        if let Some(at) = questions.iter().position(|&q| q == self.question) {
+            questions.swap_remove(at);
+        }
+        if questions.is_empty() {
+            self.in_flight.idle.notify_waiters();
         }
     }
 }
@@ -184,10 +199,9 @@ pub async fn run(
         .await
         .is_err()
     {
-        warn!(
-            in_flight = in_flight.count.load(Ordering::SeqCst),
-            "replies still running at shutdown"
-        );
+        // Each by its question's id, like any reply not delivered.
+        let abandoned = in_flight.questions().clone();
+        error!(questions = ?abandoned, "replies not delivered: still running at shutdown");
     }
     result
 }
