@@ -171,7 +171,12 @@ const ANSWER_DASHES: &[char] = &['\u{2013}', '\u{2014}'];
 /// Whether a token changes between digits and letters at `c`: "6kg" and
 /// "102f" are a number and a unit, read as two words.
 fn digits_meet_letters(prev: char, c: char) -> bool {
-    (prev.is_ascii_digit() && c.is_alphabetic()) || (prev.is_alphabetic() && c.is_ascii_digit())
+    // Digits are rare: only beside one is the (slower) letter test run.
+    match (prev.is_ascii_digit(), c.is_ascii_digit()) {
+        (true, false) => c.is_alphabetic(),
+        (false, true) => prev.is_alphabetic(),
+        _ => false,
+    }
 }
 
 /// Calls `f` with each raw token of folded text (runs of letters, digits

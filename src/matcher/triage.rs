@@ -217,7 +217,7 @@ impl Phrases {
         }
         found.sort_unstable();
         found.dedup();
-        Found { found }
+        Found::new(found, self.pats.len())
     }
 }
 
@@ -225,12 +225,29 @@ impl Phrases {
 struct Found {
     /// (phrase, start, length), sorted.
     found: Vec<(u32, u32, u32)>,
+    /// Whether each phrase (by id) occurs at all: most of a rule's
+    /// alternatives do not, and this says so without a search.
+    present: Vec<bool>,
 }
 
 impl Found {
+    fn new(found: Vec<(u32, u32, u32)>, phrases: usize) -> Found {
+        let mut present = vec![false; phrases];
+        for &(p, _, _) in &found {
+            if let Some(slot) = present.get_mut(p as usize) {
+                *slot = true;
+            }
+        }
+        Found { found, present }
+    }
+
     /// The occurrences of one phrase as (start, length).
     fn of(&self, phrase: u32) -> impl Iterator<Item = (usize, usize)> + '_ {
-        let from = self.found.partition_point(|&(p, _, _)| p < phrase);
+        let from = if self.present.get(phrase as usize) == Some(&true) {
+            self.found.partition_point(|&(p, _, _)| p < phrase)
+        } else {
+            self.found.len()
+        };
         self.found[from..]
             .iter()
             .take_while(move |&&(p, _, _)| p == phrase)
