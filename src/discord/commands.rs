@@ -46,24 +46,16 @@ async fn ask(
         Addressed::Directly,
         Instant::now(),
     );
-    let m = match decision {
-        Decision::Reply(m) => m,
+    // Only the member sees a repeated urgent reply: the same guidance
+    // again, without flooding the channel.
+    let (m, private) = match decision {
+        Decision::Reply(m) => (m, false),
         Decision::UrgentRepeat(m) => {
-            // A command always gets a response: the same guidance again,
-            // but only its author sees it, so the channel is not flooded.
             info!(
                 channel = ctx.channel_id().get(),
                 "urgent reply sent privately: this member got it in this channel recently"
             );
-            let reply = events::answer(
-                &matcher,
-                &question,
-                &m,
-                started,
-                ctx.guild_id(),
-                ctx.channel_id(),
-            );
-            return send(ctx, true, ready(reply)).await;
+            (m, true)
         }
         limited => {
             // A command always gets a response, but only its author sees it.
@@ -83,7 +75,7 @@ async fn ask(
         ctx.guild_id(),
         ctx.channel_id(),
     );
-    send(ctx, false, ready(reply)).await
+    send(ctx, private, ready(reply)).await
 }
 
 async fn autocomplete_topic(

@@ -900,16 +900,20 @@ fn fold<'w>(words: impl IntoIterator<Item = &'w Word>) -> String {
 mod tests {
     use super::*;
 
+    /// The index of the shipped `faq/`.
+    fn shipped_index() -> Index {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("faq");
+        match crate::content::load_dir(&dir) {
+            Ok(catalog) => Index::build(&catalog),
+            Err(problems) => panic!("shipped content: {problems:?}"),
+        }
+    }
+
     /// The deletion index finds exactly what a scan of the whole vocabulary
     /// finds, for every kind of single typo in words the content uses.
     #[test]
     fn typo_candidates_match_a_full_scan() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("faq");
-        let catalog = match crate::content::load_dir(&dir) {
-            Ok(catalog) => catalog,
-            Err(problems) => panic!("shipped content: {problems:?}"),
-        };
-        let index = Index::build(&catalog);
+        let index = shipped_index();
         // The reference: the same rules over the whole vocabulary.
         let scan = |word: &Word| closest(&word.text, index.vocabulary.iter().map(String::as_str));
         let mut checked = 0;
@@ -945,12 +949,7 @@ mod tests {
     /// either; the longest that may be corrected still is.
     #[test]
     fn the_length_bound_skips_only_what_no_scan_would_correct() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("faq");
-        let catalog = match crate::content::load_dir(&dir) {
-            Ok(catalog) => catalog,
-            Err(problems) => panic!("shipped content: {problems:?}"),
-        };
-        let index = Index::build(&catalog);
+        let index = shipped_index();
         let scan = |word: &Word| closest(&word.text, index.vocabulary.iter().map(String::as_str));
         let longest = index
             .vocabulary
