@@ -36,7 +36,8 @@
 //! - `parallel` splits the loading of a large catalog over two threads
 //!   (scoped: nothing outlives the call); small content loads on one.
 //! - `src/main.rs` is the command line (`run`, `ask`, `check`, `topics`,
-//!   `topic`), a thin layer over these.
+//!   `topic`), a thin layer over these; `run` is [`discord::process::serve`]
+//!   with the process's signals.
 //!
 //! ## Architecture invariants
 //!

@@ -200,20 +200,7 @@ fn run(config: &Config, dir: &Path) -> ExitCode {
         // Gateway closes serenity retries but a person must fix (4011).
         .with(backpain_bot::discord::gateway_watch::layer())
         .init();
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime,
-        Err(err) => {
-            eprintln!("backpain-bot: cannot start the async runtime: {err}");
-            return ExitCode::from(2);
-        }
-    };
-    let result = runtime.block_on(async {
-        tokio::spawn(reload_on_sighup(Arc::clone(&service)));
-        discord::run(service, &config.discord, &token, shutdown_signal()).await
-    });
-    // `run` has let replies finish; a reload stuck in a read (a hung
-    // network disk) is not waited for, or SIGTERM would not stop the bot.
-    runtime.shutdown_background();
+    let result = discord::process::serve(service, &config.discord, &token, shutdown_signal);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -245,38 +232,6 @@ async fn shutdown_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
-}
-
-/// Reloads the content on every SIGHUP, like `/reload`.
-async fn reload_on_sighup(service: Arc<Service>) {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let Ok(mut hup) = signal(SignalKind::hangup()) else {
-            tracing::warn!("cannot listen for SIGHUP; reload with /reload instead");
-            return;
-        };
-        while hup.recv().await.is_some() {
-            tracing::info!("reloading the content on SIGHUP");
-            let service = Arc::clone(&service);
-            match tokio::task::spawn_blocking(move || service.reload()).await {
-                Ok(Ok(summary)) => tracing::info!(
-                    added = summary.added.len(),
-                    removed = summary.removed.len(),
-                    changed = summary.changed.len(),
-                    "content reloaded on SIGHUP"
-                ),
-                Ok(Err(problems)) => {
-                    for problem in &problems {
-                        tracing::warn!(%problem, "reload refused");
-                    }
-                }
-                Err(err) => tracing::error!(cause = %err, "reload task failed"),
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    drop(service);
 }
 
 /// Answers the question in `words`, or every line of stdin when it is empty.

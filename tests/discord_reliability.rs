@@ -25,8 +25,8 @@ mod common;
 
 use std::path::Path;
 use std::process::Stdio;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -40,6 +40,7 @@ use backpain_bot::service::Service;
 use common::bot::*;
 use common::fake_discord::*;
 use common::logs::Logs;
+use common::stuck;
 use poise::serenity_prelude as serenity;
 
 /// A question the shipped FAQ answers.
@@ -341,47 +342,13 @@ async fn a_long_reload_summary_is_cut_to_fit_and_delivered() {
     bot.stop().await;
 }
 
-/// Content read from `dir` that, once `stuck` is set, blocks in its read
-/// of entries.toml: it says so on `entered`, then waits until `release`
-/// sends or is dropped. (The sandbox refuses FIFOs and devices, so no
-/// content folder can make a reload hang; a slow or hung disk still could.)
-struct StuckReads {
-    stuck: Arc<AtomicBool>,
-    entered: std::sync::mpsc::Receiver<()>,
-    release: std::sync::mpsc::Sender<()>,
-}
-
-fn stuck_reads(dir: &Path) -> (backpain_bot::service::Reader, StuckReads) {
-    let stuck = Arc::new(AtomicBool::new(false));
-    let (entered_tx, entered) = std::sync::mpsc::channel::<()>();
-    let (release, release_rx) = std::sync::mpsc::channel::<()>();
-    let (entered_tx, release_rx) = (Mutex::new(entered_tx), Mutex::new(release_rx));
-    let (root, blocking) = (dir.to_owned(), Arc::clone(&stuck));
-    let read: backpain_bot::service::Reader = Arc::new(move |name: &str| {
-        if name == "entries.toml" && blocking.load(Ordering::SeqCst) {
-            let _ = entered_tx
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .send(());
-            let _ = release_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
-        }
-        std::fs::read(root.join(name))
-    });
-    let control = StuckReads {
-        stuck,
-        entered,
-        release,
-    };
-    (read, control)
-}
-
 /// `/reload` stuck in a read, then shutdown: the bot stops at once and
 /// tells the moderator (it used to wait for the reload's reply).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_does_not_wait_for_a_stuck_reload() {
     Logs::get();
     let content = scratch_content();
-    let (read, control) = stuck_reads(content.path());
+    let (read, control) = stuck::reads(content.path());
     let service = Service::from_reader(
         "faq",
         read,
@@ -394,7 +361,7 @@ async fn shutdown_does_not_wait_for_a_stuck_reload() {
     let moderator = Origin::guild(&FakeUser::new("moderator")).with_permissions(ADMIN_PERMISSIONS);
     let reload = interaction_command(&moderator, "reload", json!([]));
     bot.fake.dispatch("INTERACTION_CREATE", reload.clone());
-    let StuckReads {
+    let stuck::StuckReads {
         entered, release, ..
     } = control;
     let entered = tokio::task::spawn_blocking(move || entered.recv_timeout(TIMEOUT));

@@ -11,6 +11,7 @@ mod commands;
 pub mod deliver;
 mod events;
 pub mod gateway_watch;
+pub mod process;
 pub mod respond;
 
 use std::future::Future;

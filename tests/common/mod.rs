@@ -31,6 +31,7 @@ pub fn shipped() -> &'static Matcher {
 pub mod bot;
 pub mod fake_discord;
 pub mod logs;
+pub mod stuck;
 
 /// Copies a folder (the shipped content, say) into a scratch folder a test
 /// may edit.
