@@ -12,6 +12,7 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHashMap as HashMap;
 
+use super::english;
 use super::normalize::{Normalizer, Word};
 use crate::content::{Catalog, Entry, SynonymGroup, Topic};
 use crate::parallel;
@@ -719,13 +720,21 @@ impl Index {
             if out.iter().any(|q| q.token == token) {
                 continue;
             }
-            let discount = if corrected[from].iter().any(|&c| c) {
+            let discount = if corrected[from.clone()].iter().any(|&c| c) {
                 TYPO_DISCOUNT
             } else {
                 1.0
             };
             let id = self.ids.get(token).copied();
-            let weight = id.map_or(self.unknown_idf, |id| self.weight(id));
+            let weight = match id {
+                Some(id) => self.weight(id),
+                // A word the content never uses weighs by how rare it is
+                // in English (a synonym phrase is always the content's).
+                None => {
+                    let surface = words.get(from.start).filter(|_| from.len() == 1);
+                    self.unknown_idf * surface.map_or(1.0, |w| english::rarity(&w.text))
+                }
+            };
             out.push(QueryToken {
                 token: token.to_owned(),
                 id,

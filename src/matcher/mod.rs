@@ -9,6 +9,7 @@
 //! Matching is deterministic: the same catalog and question always give the
 //! same result (ties are broken by catalog order).
 
+mod english;
 mod index;
 mod normalize;
 mod triage;
