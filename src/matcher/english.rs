@@ -38,7 +38,13 @@ pub(crate) const COMMON_WEIGHT: f64 = 0.75;
 fn zipf_table() -> &'static FxHashMap<&'static str, f32> {
     static PARSED: OnceLock<FxHashMap<&'static str, f32>> = OnceLock::new();
     PARSED.get_or_init(|| {
-        let mut table = FxHashMap::default();
+        // Sized once: growing by rehashing would double the peak.
+        let words = TABLE
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| l.split(' ').count().saturating_sub(1))
+            .sum();
+        let mut table = FxHashMap::with_capacity_and_hasher(words, Default::default());
         for line in TABLE.lines().filter(|l| !l.starts_with('#')) {
             let mut parts = line.split(' ');
             let Some(zipf) = parts.next().and_then(|z| z.parse::<f32>().ok()) else {
@@ -50,6 +56,12 @@ fn zipf_table() -> &'static FxHashMap<&'static str, f32> {
         }
         table
     })
+}
+
+/// Parses the table now rather than at the first question that needs it,
+/// so loading content pays for it once and no question does.
+pub(crate) fn load() {
+    zipf_table();
 }
 
 /// The Zipf value of a (folded, lower-case) word, if it is common enough to

@@ -181,6 +181,7 @@ pub struct Matcher {
 impl Matcher {
     /// Indexes a catalog. Costs a few milliseconds; do it outside any lock.
     pub fn new(catalog: Catalog, thresholds: Thresholds) -> Matcher {
+        english::load();
         let index = Index::build(&catalog);
         let triage = Triage::new(&catalog.red_flags, index.normalizer());
         Matcher {
