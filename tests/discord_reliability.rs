@@ -348,14 +348,7 @@ async fn a_long_reload_summary_is_cut_to_fit_and_delivered() {
 async fn shutdown_does_not_wait_for_a_stuck_reload() {
     Logs::get();
     let content = scratch_content();
-    let (read, control) = stuck::reads(content.path());
-    let service = Service::from_reader(
-        "faq",
-        read,
-        Thresholds::default(),
-        Cooldown::new(0, Duration::from_secs(60)),
-    )
-    .unwrap_or_else(|problems| panic!("content does not load: {problems:?}"));
+    let (service, control) = stuck::service(content.path());
     let bot = Running::serve(FakeDiscord::start().await, Arc::new(service)).await;
     control.stuck.store(true, Ordering::SeqCst);
     let moderator = Origin::guild(&FakeUser::new("moderator")).with_permissions(ADMIN_PERMISSIONS);

@@ -8,13 +8,9 @@ mod common;
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Duration;
 
 use backpain_bot::config::{Discord, Token};
-use backpain_bot::cooldown::Cooldown;
 use backpain_bot::discord::process;
-use backpain_bot::matcher::Thresholds;
-use backpain_bot::service::Service;
 use common::bot::{scratch_content, TIMEOUT};
 use common::fake_discord::*;
 use common::stuck;
@@ -26,14 +22,7 @@ fn shutdown_returns_during_a_stuck_sighup_reload() {
     let fake_runtime = tokio::runtime::Runtime::new().expect("a runtime for the fake");
     let fake = fake_runtime.block_on(FakeDiscord::start());
     let content = scratch_content();
-    let (read, control) = stuck::reads(content.path());
-    let service = Service::from_reader(
-        "faq",
-        read,
-        Thresholds::default(),
-        Cooldown::new(0, Duration::from_secs(60)),
-    )
-    .unwrap_or_else(|problems| panic!("content does not load: {problems:?}"));
+    let (service, control) = stuck::service(content.path());
     let config = Discord {
         api_url: Some(fake.base_url()),
         guild_ids: vec![GUILD_ID.parse().expect("numeric id")],

@@ -5,6 +5,11 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use backpain_bot::cooldown::Cooldown;
+use backpain_bot::matcher::Thresholds;
+use backpain_bot::service::Service;
 
 /// Content read from `dir` that, once `stuck` is set, blocks in its read
 /// of entries.toml: it says so on `entered`, then waits until `release`
@@ -42,4 +47,18 @@ pub fn reads(dir: &Path) -> (backpain_bot::service::Reader, StuckReads) {
         release,
     };
     (read, control)
+}
+
+/// A service serving `dir` through [`reads`] (no cooldown), and the
+/// controls of its reads.
+pub fn service(dir: &Path) -> (Service, StuckReads) {
+    let (read, control) = reads(dir);
+    let service = Service::from_reader(
+        "faq",
+        read,
+        Thresholds::default(),
+        Cooldown::new(0, Duration::from_secs(60)),
+    )
+    .unwrap_or_else(|problems| panic!("content does not load: {problems:?}"));
+    (service, control)
 }
