@@ -212,6 +212,10 @@ fn check_match(matcher: &Matcher, m: &Match) -> Result<(), TestCaseError> {
         Outcome::Urgent => {
             prop_assert!(m.flag.is_some_and(|f| f < catalog.red_flags.flags.len()));
         }
+        Outcome::Chat => {
+            prop_assert!(m.entry.is_none() && m.suggestions.is_empty());
+            prop_assert!(m.talk.is_some_and(|t| t < catalog.small_talk.talks.len()));
+        }
     }
     Ok(())
 }
