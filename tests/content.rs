@@ -153,7 +153,11 @@ fn every_reply_fits_and_carries_the_disclaimer() {
             flag: None,
             talk: Some(talk),
         };
-        check(&catalog.small_talk.talks[talk].id, &reply::render(matcher, &m), disclaimer);
+        check(
+            &catalog.small_talk.talks[talk].id,
+            &reply::render(matcher, &m),
+            disclaimer,
+        );
     }
     for flag in 0..catalog.red_flags.flags.len() {
         let m = backpain_bot::matcher::Match::urgent(flag);

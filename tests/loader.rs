@@ -304,11 +304,19 @@ fn quote_problems() {
 #[test]
 fn small_talk_problems() {
     check(
-        &[("smalltalk.toml", "id = \"thanks\"", Some("id = \"greeting\""))],
+        &[(
+            "smalltalk.toml",
+            "id = \"thanks\"",
+            Some("id = \"greeting\""),
+        )],
         &["faq/smalltalk.toml:9: duplicate talk id \"greeting\" (first used on line 4)"],
     );
     check(
-        &[("smalltalk.toml", "phrases = [\"thanks\", \"thank you\"]", Some("phrases = []"))],
+        &[(
+            "smalltalk.toml",
+            "phrases = [\"thanks\", \"thank you\"]",
+            Some("phrases = []"),
+        )],
         &["faq/smalltalk.toml:10: talk \"thanks\" has no phrases: list how members say it"],
     );
     check(
@@ -320,7 +328,11 @@ fn small_talk_problems() {
         &["faq/smalltalk.toml:10: talk \"thanks\": the phrase \"Thank you!\" is already used by this talk (case and punctuation do not count)"],
     );
     check(
-        &[("smalltalk.toml", "\"thank you\"]", Some("\"thank you\", \"?!\"]"))],
+        &[(
+            "smalltalk.toml",
+            "\"thank you\"]",
+            Some("\"thank you\", \"?!\"]"),
+        )],
         &["faq/smalltalk.toml:10: talk \"thanks\": a phrase must contain a letter or digit"],
     );
     check(
@@ -328,7 +340,11 @@ fn small_talk_problems() {
         &["faq/smalltalk.toml:10: talk \"thanks\": the phrase \"thank you for all the answers today\" has 7 words; small talk is at most 6 (a longer one is a question for entries.toml)"],
     );
     check(
-        &[("smalltalk.toml", "reply = \"You're welcome.\"", Some("reply = \" \""))],
+        &[(
+            "smalltalk.toml",
+            "reply = \"You're welcome.\"",
+            Some("reply = \" \""),
+        )],
         &["faq/smalltalk.toml:11: `reply` is empty"],
     );
     let long = Box::leak(format!("reply = \"{}\"", "welcome ".repeat(250)).into_boxed_str());
@@ -345,12 +361,20 @@ fn small_talk_problems() {
         &["faq/smalltalk.toml: there are no [[talk]] sections: greetings and thanks would get \"I don't have an answer for that\""],
     );
     check(
-        &[("smalltalk.toml", "filler = [\"there\"]", Some("filler = [\"--\"]"))],
+        &[(
+            "smalltalk.toml",
+            "filler = [\"there\"]",
+            Some("filler = [\"--\"]"),
+        )],
         &["faq/smalltalk.toml:1: a filler word must contain a letter or digit"],
     );
     // A phrase that is also an FAQ phrasing is fine: the FAQ answer wins.
     check(
-        &[("smalltalk.toml", "\"thank you\"]", Some("\"thank you\", \"needle size\"]"))],
+        &[(
+            "smalltalk.toml",
+            "\"thank you\"]",
+            Some("\"thank you\", \"needle size\"]"),
+        )],
         &[],
     );
     check(

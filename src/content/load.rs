@@ -17,8 +17,8 @@ use toml::Spanned;
 use super::sandbox::{check_name, ContentDir, Refusal};
 use super::toml_file::{Record, TomlFile};
 use super::{
-    normalize_quoted, red_flags, small_talk, Catalog, Citation, Entry, Messages, Problem, Section, Source,
-    SynonymGroup, Topic, MAX_ANSWER_CHARS,
+    normalize_quoted, red_flags, small_talk, Catalog, Citation, Entry, Messages, Problem, Section,
+    Source, SynonymGroup, Topic, MAX_ANSWER_CHARS,
 };
 use crate::parallel;
 use red_flags::{CRISIS, RED_FLAGS};

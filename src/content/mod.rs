@@ -20,10 +20,10 @@ pub use red_flags::{
     Crisis, CrisisLine, FlagKind, Negation, Past, RedFlag, RedFlags, CRISIS, LINES, NUMBER, REASON,
     RED_FLAGS, YEAR,
 };
-pub use small_talk::{SmallTalk, Talk, MAX_PHRASE_WORDS, SMALL_TALK};
 pub use sandbox::{
     check_name, ContentDir, Refusal, Resolved, MAX_ARTICLE_BYTES, MAX_ENTRIES_BYTES, MAX_TOML_BYTES,
 };
+pub use small_talk::{SmallTalk, Talk, MAX_PHRASE_WORDS, SMALL_TALK};
 
 /// The longest answer a moderator may write. Discord allows 2000 characters
 /// in a message; 900 leaves room for the question, the citations and the

@@ -358,6 +358,30 @@ impl Matcher {
         out
     }
 
+    /// Small-talk phrases of different talks that the matcher reads as the
+    /// same words: only the first talk's reply could ever be given.
+    /// `label` names `smalltalk.toml` in the problems.
+    pub fn small_talk_problems(&self, label: &str) -> Vec<Problem> {
+        let talks = &self.catalog.small_talk.talks;
+        self.small_talk
+            .collisions
+            .iter()
+            .filter_map(|c| {
+                let (talk, owner) = (talks.get(c.talk)?, talks.get(c.owner)?);
+                Some(Problem {
+                    file: label.to_owned(),
+                    line: Some(talk.line),
+                    message: format!(
+                        "talk \"{}\": the phrase \"{}\" reads the same to the matcher as \
+                         \"{}\" of talk \"{}\" (word endings do not count), so it would get \
+                         that talk's reply; reword or remove one of them",
+                        talk.id, c.phrase, c.owner_phrase, owner.id
+                    ),
+                })
+            })
+            .collect()
+    }
+
     /// Why a question matched as it did: its tokens with their weights, and
     /// the best-scoring entries. For moderators tuning phrasings
     /// (`backpain-bot ask --explain`).

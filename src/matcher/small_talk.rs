@@ -31,6 +31,21 @@ pub struct Chat {
     pub phrase: String,
 }
 
+/// Two phrases of different talks that the matcher reads the same
+/// ("helpful" and "help" are both `help`): the first listed owns them, and
+/// the other is never found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Collision {
+    /// The talk of the phrase that is never found.
+    pub talk: usize,
+    /// That phrase, as written.
+    pub phrase: String,
+    /// The talk that owns the words.
+    pub owner: usize,
+    /// Its phrase, as written.
+    pub owner_phrase: String,
+}
+
 /// The small-talk phrases by their first stem, and the filler words.
 #[derive(Debug, Default)]
 pub struct SmallTalkIndex {
@@ -43,6 +58,8 @@ pub struct SmallTalkIndex {
     /// Stems of the one-word negations of `red-flags.toml` ("no", "not"):
     /// never filler, since "not helpful" is no thanks.
     negations: FxHashSet<String>,
+    /// Phrases of different talks that read the same, for `check`.
+    pub collisions: Vec<Collision>,
 }
 
 impl SmallTalkIndex {
@@ -52,18 +69,29 @@ impl SmallTalkIndex {
             normalizer.words(text).into_iter().map(|w| w.stem).collect()
         };
         let mut by_first: FxHashMap<String, Vec<Phrase>> = FxHashMap::default();
-        let mut known: FxHashSet<Vec<String>> = FxHashSet::default();
+        // Each phrase's stems and where it is listed (talk, phrase).
+        let mut known: FxHashMap<Vec<String>, (usize, usize)> = FxHashMap::default();
+        let mut collisions = Vec::new();
         for (talk, t) in small_talk.talks.iter().enumerate() {
-            for text in &t.phrases {
+            for (p, text) in t.phrases.iter().enumerate() {
                 let stems = stems(text);
                 // Two phrases that read alike ("hows it going", "how is it
                 // going"): the first one listed owns them.
                 let Some(first) = stems.first().cloned() else {
                     continue;
                 };
-                if !known.insert(stems.clone()) {
+                if let Some(&(owner, q)) = known.get(&stems) {
+                    if owner != talk {
+                        collisions.push(Collision {
+                            talk,
+                            phrase: text.clone(),
+                            owner,
+                            owner_phrase: small_talk.talks[owner].phrases[q].clone(),
+                        });
+                    }
                     continue;
                 }
+                known.insert(stems.clone(), (talk, p));
                 by_first.entry(first).or_default().push(Phrase {
                     stems,
                     talk,
@@ -87,6 +115,7 @@ impl SmallTalkIndex {
             by_first,
             filler,
             negations,
+            collisions,
         }
     }
 
