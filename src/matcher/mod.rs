@@ -416,8 +416,8 @@ impl Matcher {
                 .get(chat.talk)
                 .map_or("", |t| t.id.as_str());
             out.push_str(&format!(
-                "small talk: {id}, phrase \"{}\" of smalltalk.toml (the reply when the FAQ \
-                 has no answer)\n",
+                "small talk: {id}, phrase \"{}\" of smalltalk.toml (its reply, unless the \
+                 message is word for word an entry's phrasing)\n",
                 chat.phrase
             ));
         }
