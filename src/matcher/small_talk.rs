@@ -101,7 +101,7 @@ impl SmallTalkIndex {
         }
         for phrases in by_first.values_mut() {
             // Stable: file order among phrases of one length.
-            phrases.sort_by(|a, b| b.stems.len().cmp(&a.stems.len()));
+            phrases.sort_by_key(|p| std::cmp::Reverse(p.stems.len()));
         }
         let filler = small_talk.filler.iter().flat_map(|f| stems(f)).collect();
         let negations = negation
