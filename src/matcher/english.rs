@@ -52,6 +52,14 @@ fn zipf_table() -> &'static FxHashMap<&'static str, f32> {
     })
 }
 
+/// Parses the table now, if it is not yet: done when a catalog is indexed,
+/// so that no message pays for it (the first question with a word the
+/// content never uses would otherwise parse 2.4 MB of table while being
+/// answered).
+pub(crate) fn load() {
+    zipf_table();
+}
+
 /// The Zipf value of a (folded, lower-case) word, if it is common enough to
 /// be listed.
 pub(crate) fn zipf(word: &str) -> Option<f64> {

@@ -194,6 +194,7 @@ impl Matcher {
     /// Indexes a catalog. Costs a few milliseconds; do it outside any lock.
     pub fn new(catalog: Catalog, thresholds: Thresholds) -> Matcher {
         let index = Index::build(&catalog);
+        english::load();
         let triage = Triage::new(&catalog.red_flags, index.normalizer());
         let small_talk = SmallTalkIndex::new(
             &catalog.small_talk,
