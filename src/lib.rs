@@ -105,8 +105,11 @@ pub fn load_with(
 ) -> Result<Matcher, Vec<Problem>> {
     let catalog = content::parse(dir_label, read)?;
     let matcher = Matcher::new(catalog, thresholds);
-    let label = format!("{}/{}", dir_label.trim_end_matches('/'), content::ENTRIES);
-    let problems = matcher.problems(&label);
+    let dir_label = dir_label.trim_end_matches('/');
+    let label = format!("{dir_label}/{}", content::ENTRIES);
+    let mut problems = matcher.problems(&label);
+    let label = format!("{dir_label}/{}", content::SMALL_TALK);
+    problems.extend(matcher.small_talk_problems(&label));
     if problems.is_empty() {
         Ok(matcher)
     } else {

@@ -26,6 +26,12 @@ pub fn render(matcher: &Matcher, m: &Match) -> String {
             None => catalog.red_flags.emergency_text("a warning sign"),
         },
         (Outcome::Answer, Some(i)) => answer_body(catalog, matcher.entry(i)),
+        (Outcome::Chat, _) => match m.talk.and_then(|i| catalog.small_talk.talks.get(i)) {
+            Some(talk) => talk.reply.clone(),
+            // A chat match always names its talk; were it not to, the
+            // help text says what the bot can do just as well.
+            None => help_body().to_owned(),
+        },
         (Outcome::Suggest, _) => {
             let mut text = String::from("I'm not sure which question you mean. Did you mean:\n");
             for (n, s) in m.suggestions.iter().enumerate() {
@@ -94,15 +100,19 @@ pub fn render_sources(catalog: &Catalog) -> String {
 
 /// How to use the bot.
 pub fn render_help(catalog: &Catalog) -> String {
-    let text = "**Ask me about back pain, acupressure and acupuncture**\n\
+    with_disclaimer(catalog, help_body().to_owned())
+}
+
+/// The text of `/help`, without the disclaimer.
+fn help_body() -> &'static str {
+    "**Ask me about back pain, acupressure and acupuncture**\n\
         • Mention me with your question, send me a DM, or use `/ask`.\n\
         • `/topics` lists what I can answer; `/topic` opens one topic.\n\
         • `/sources` shows the articles my answers come from.\n\
         I answer only from those articles and say so when they don't cover \
         something. If your back pain came with numbness, loss of bladder or \
         bowel control, a fall or an accident, fever, or chest pain, seek \
-        medical care now.";
-    with_disclaimer(catalog, text.to_owned())
+        medical care now."
 }
 
 fn answer_body(catalog: &Catalog, entry: &Entry) -> String {
@@ -136,7 +146,7 @@ fn with_disclaimer(catalog: &Catalog, body: String) -> String {
 pub struct AskRecord<'a> {
     /// The question as asked.
     pub question: &'a str,
-    /// `answer`, `suggest`, `no_match` or `urgent`.
+    /// `answer`, `suggest`, `no_match`, `urgent` or `chat` (small talk).
     pub outcome: &'static str,
     /// Confidence of the best entry, 0..=1, rounded to three decimals.
     pub confidence: f64,

@@ -224,7 +224,8 @@ impl Service {
     /// is matched against the FAQ: a member over the limit costs triage and
     /// nothing more.
     ///
-    /// In an answer channel only an answer counts as a question, so the
+    /// In an answer channel only an answer counts as a question (small
+    /// talk, like a message the FAQ does not cover, gets silence), so the
     /// message is matched first when the member is under the limit, and
     /// counted only when it is answered. A member already over the limit
     /// gets silence there, without matching: whether the message was a

@@ -59,7 +59,7 @@ fn keys(v: &Value) -> Vec<&str> {
 fn ask_json_answers_each_stdin_line_in_order_with_exactly_the_contract_fields() {
     let out = run(
         &["ask", "--json"],
-        "Is acupuncture painful?\n\nhow do I bake bread\nside effects\n",
+        "Is acupuncture painful?\n\nhow do I bake bread\nside effects\nthanks so much!\n",
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let rows: Vec<Value> = stdout(&out)
@@ -70,7 +70,10 @@ fn ask_json_answers_each_stdin_line_in_order_with_exactly_the_contract_fields() 
         .iter()
         .map(|r| r["outcome"].as_str().unwrap_or(""))
         .collect();
-    assert_eq!(outcomes, ["answer", "no_match", "no_match", "suggest"]);
+    assert_eq!(
+        outcomes,
+        ["answer", "no_match", "no_match", "suggest", "chat"]
+    );
     for row in &rows {
         assert_eq!(
             keys(row),
@@ -104,6 +107,12 @@ fn ask_json_answers_each_stdin_line_in_order_with_exactly_the_contract_fields() 
     assert!(rows[1]["entry"].is_null());
     let suggestion = &rows[3]["suggestions"][0];
     assert_eq!(keys(suggestion), ["confidence", "id", "question"]);
+    // Small talk: no entry, no suggestions, its reply from smalltalk.toml.
+    let chat = &rows[4];
+    assert!(chat["entry"].is_null() && chat["suggestions"] == serde_json::json!([]));
+    let reply = chat["reply"].as_str().unwrap_or("");
+    assert!(reply.starts_with("You're welcome!"), "{reply}");
+    assert!(!reply.contains("don't have an answer"), "{reply}");
 }
 
 #[test]

@@ -109,6 +109,7 @@ fn every_reply_fits_and_carries_the_disclaimer() {
             suggestions: Vec::new(),
             ranked: Vec::new(),
             flag: None,
+            talk: None,
         };
         check(&entry.id, &reply::render(matcher, &answer), disclaimer);
     }
@@ -138,8 +139,25 @@ fn every_reply_fits_and_carries_the_disclaimer() {
             suggestions: suggestions.clone(),
             ranked: suggestions.clone(),
             flag: None,
+            talk: None,
         };
         check(outcome.as_str(), &reply::render(matcher, &m), disclaimer);
+    }
+    for talk in 0..catalog.small_talk.talks.len() {
+        let m = Match {
+            outcome: Outcome::Chat,
+            confidence: 0.0,
+            entry: None,
+            suggestions: Vec::new(),
+            ranked: Vec::new(),
+            flag: None,
+            talk: Some(talk),
+        };
+        check(
+            &catalog.small_talk.talks[talk].id,
+            &reply::render(matcher, &m),
+            disclaimer,
+        );
     }
     for flag in 0..catalog.red_flags.flags.len() {
         let m = backpain_bot::matcher::Match::urgent(flag);

@@ -95,6 +95,48 @@ async fn dms_and_answer_channels_are_answered_but_off_topic_chatter_is_not() {
     );
 }
 
+/// Small talk gets its reply in a DM, a mention and `/ask`, and silence in
+/// an answer channel, where only a clear answer is worth posting.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn small_talk_is_answered_when_addressed_and_left_alone_in_answer_channels() {
+    let logs = Logs::get();
+    let bot = Running::start(&shipped(), 0).await;
+    let member = FakeUser::new("member");
+
+    let hi = bot.say(&Origin::dm(&member), "hi").await;
+    assert!(hi.is_channel_message(&member.dm_channel_id));
+    check_reply(&hi, "I'm a bot that answers questions about back pain");
+    let mention = bot
+        .say(
+            &Origin::guild(&member),
+            &format!("<@{BOT_USER_ID}> who are you?"),
+        )
+        .await;
+    check_reply(&mention, "I'm a bot, not a person and not a doctor");
+    let ask = bot
+        .interact(interaction_command(
+            &Origin::guild(&member),
+            "ask",
+            json!([option_string("question", "what can you do?")]),
+        ))
+        .await;
+    check_reply(&ask, "`/topics` lists everything I cover");
+
+    let in_channel = Origin::guild_channel(&member, SECOND_CHANNEL_ID);
+    let thanks = message_create(&in_channel, "thanks!");
+    bot.fake.dispatch("MESSAGE_CREATE", thanks.clone());
+    let id = format!("question={}", thanks["id"].as_str().unwrap_or_default());
+    let seen = logs
+        .wait_for(|l| l.contains("staying silent") && l.contains(&id))
+        .await;
+    assert!(seen.is_some(), "the bot never decided on {id}");
+    let fake = bot.stop().await;
+    assert!(
+        !fake.requests().iter().any(replies_to(&thanks)),
+        "answered small talk in an answer channel"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slash_commands_autocomplete_and_buttons() {
     let bot = Running::start(&shipped(), 0).await;

@@ -96,6 +96,19 @@ region = "Anywhere"
 contact = "call your local emergency number"
 "#;
 
+const SMALL_TALK: &str = r#"filler = ["there"]
+
+[[talk]]
+id = "greeting"
+phrases = ["hi", "hello"]
+reply = "Hi! Ask me about acupressure."
+
+[[talk]]
+id = "thanks"
+phrases = ["thanks", "thank you"]
+reply = "You're welcome."
+"#;
+
 /// One edit to the fixture: in `file`, replace `from` with `to` (an empty
 /// `from` replaces the whole file; `None` removes the file).
 type Edit = (&'static str, &'static str, Option<&'static str>);
@@ -110,6 +123,7 @@ fn check(edits: &[Edit], expect: &[&str]) {
         ("messages.toml", MESSAGES.as_bytes().to_vec()),
         ("red-flags.toml", RED_FLAGS.as_bytes().to_vec()),
         ("crisis.toml", CRISIS.as_bytes().to_vec()),
+        ("smalltalk.toml", SMALL_TALK.as_bytes().to_vec()),
     ]);
     for &(file, from, to) in edits {
         match to {
@@ -288,6 +302,88 @@ fn quote_problems() {
 }
 
 #[test]
+fn small_talk_problems() {
+    check(
+        &[(
+            "smalltalk.toml",
+            "id = \"thanks\"",
+            Some("id = \"greeting\""),
+        )],
+        &["faq/smalltalk.toml:9: duplicate talk id \"greeting\" (first used on line 4)"],
+    );
+    check(
+        &[(
+            "smalltalk.toml",
+            "phrases = [\"thanks\", \"thank you\"]",
+            Some("phrases = []"),
+        )],
+        &["faq/smalltalk.toml:10: talk \"thanks\" has no phrases: list how members say it"],
+    );
+    check(
+        &[("smalltalk.toml", "\"thank you\"]", Some("\"Hello!\"]"))],
+        &["faq/smalltalk.toml:10: talk \"thanks\": the phrase \"Hello!\" is already used by talk \"greeting\" (case and punctuation do not count)"],
+    );
+    check(
+        &[("smalltalk.toml", "\"thank you\"]", Some("\"thank you\", \"Thank you!\"]"))],
+        &["faq/smalltalk.toml:10: talk \"thanks\": the phrase \"Thank you!\" is already used by this talk (case and punctuation do not count)"],
+    );
+    check(
+        &[(
+            "smalltalk.toml",
+            "\"thank you\"]",
+            Some("\"thank you\", \"?!\"]"),
+        )],
+        &["faq/smalltalk.toml:10: talk \"thanks\": a phrase must contain a letter or digit"],
+    );
+    check(
+        &[("smalltalk.toml", "\"thank you\"]", Some("\"thank you for all the answers today\"]"))],
+        &["faq/smalltalk.toml:10: talk \"thanks\": the phrase \"thank you for all the answers today\" has 7 words; small talk is at most 6 (a longer one is a question for entries.toml)"],
+    );
+    check(
+        &[(
+            "smalltalk.toml",
+            "reply = \"You're welcome.\"",
+            Some("reply = \" \""),
+        )],
+        &["faq/smalltalk.toml:11: `reply` is empty"],
+    );
+    let long = Box::leak(format!("reply = \"{}\"", "welcome ".repeat(250)).into_boxed_str());
+    check(
+        &[("smalltalk.toml", "reply = \"You're welcome.\"", Some(long))],
+        &["faq/smalltalk.toml:11: the reply to talk \"thanks\" would be 2020 characters with the disclaimer, more than the 2000 a Discord message holds: shorten it"],
+    );
+    check(
+        &[("smalltalk.toml", "reply = \"You're welcome.\"", Some("reply = \"You're welcome.\"\nanswer = \"x\""))],
+        &["faq/smalltalk.toml:12: unknown key `answer`, expected one of `id`, `phrases`, `reply` (check its spelling)"],
+    );
+    check(
+        &[("smalltalk.toml", "", Some("filler = [\"there\"]\n"))],
+        &["faq/smalltalk.toml: there are no [[talk]] sections: greetings and thanks would get \"I don't have an answer for that\""],
+    );
+    check(
+        &[(
+            "smalltalk.toml",
+            "filler = [\"there\"]",
+            Some("filler = [\"--\"]"),
+        )],
+        &["faq/smalltalk.toml:1: a filler word must contain a letter or digit"],
+    );
+    // A phrase that is also an FAQ phrasing is fine: the FAQ answer wins.
+    check(
+        &[(
+            "smalltalk.toml",
+            "\"thank you\"]",
+            Some("\"thank you\", \"needle size\"]"),
+        )],
+        &[],
+    );
+    check(
+        &[("smalltalk.toml", "", None)],
+        &["faq/smalltalk.toml: the file is missing"],
+    );
+}
+
+#[test]
 fn red_flag_and_coverage_problems() {
     check(
         &[("red-flags.toml", "when = [[\"bladder | bowel\", \"control | leak\"]]", Some("when = [[\"bladder\", \" | \"]]"))],
@@ -450,6 +546,7 @@ fn refusals_are_reported_where_the_file_is_named() {
             "synonyms.toml" => Ok(SYNONYMS.as_bytes().to_vec()),
             "messages.toml" => Ok(MESSAGES.as_bytes().to_vec()),
             "red-flags.toml" => Ok(RED_FLAGS.as_bytes().to_vec()),
+            "smalltalk.toml" => Ok(SMALL_TALK.as_bytes().to_vec()),
             _ => Err(io::ErrorKind::NotFound.into()),
         }
     };
@@ -483,6 +580,7 @@ fn invalid_utf8_is_reported_with_its_line() {
             "messages.toml" => Ok(MESSAGES.as_bytes().to_vec()),
             "red-flags.toml" => Ok(RED_FLAGS.as_bytes().to_vec()),
             "crisis.toml" => Ok(CRISIS.as_bytes().to_vec()),
+            "smalltalk.toml" => Ok(SMALL_TALK.as_bytes().to_vec()),
             _ => Err(io::ErrorKind::NotFound.into()),
         }
     };

@@ -212,6 +212,10 @@ fn check_match(matcher: &Matcher, m: &Match) -> Result<(), TestCaseError> {
         Outcome::Urgent => {
             prop_assert!(m.flag.is_some_and(|f| f < catalog.red_flags.flags.len()));
         }
+        Outcome::Chat => {
+            prop_assert!(m.entry.is_none() && m.suggestions.is_empty());
+            prop_assert!(m.talk.is_some_and(|t| t < catalog.small_talk.talks.len()));
+        }
     }
     Ok(())
 }
@@ -252,7 +256,8 @@ fn check_question(question: &str) -> Result<(), TestCaseError> {
     let cut = first_chars(question, MAX_QUESTION_CHARS);
     prop_assert_eq!(&matcher.ask(cut), &m);
     let explained = matcher.explain(question);
-    prop_assert!(explained.starts_with("tokens:"));
+    // After the red flag and the small talk found, if any.
+    prop_assert!(explained.lines().any(|l| l.starts_with("tokens:")));
     prop_assert_eq!(matcher.explain(cut), explained);
     Ok(())
 }

@@ -17,11 +17,12 @@ use toml::Spanned;
 use super::sandbox::{check_name, ContentDir, Refusal};
 use super::toml_file::{Record, TomlFile};
 use super::{
-    normalize_quoted, red_flags, Catalog, Citation, Entry, Messages, Problem, Section, Source,
-    SynonymGroup, Topic, MAX_ANSWER_CHARS,
+    normalize_quoted, red_flags, small_talk, Catalog, Citation, Entry, Messages, Problem, Section,
+    Source, SynonymGroup, Topic, MAX_ANSWER_CHARS,
 };
 use crate::parallel;
 use red_flags::{CRISIS, RED_FLAGS};
+use small_talk::SMALL_TALK;
 
 /// The file that lists the source articles and their sections.
 pub const SOURCES: &str = "sources.toml";
@@ -33,8 +34,8 @@ const MESSAGES: &str = "messages.toml";
 
 /// The TOML files a content folder must hold (article texts are named in
 /// `sources.toml`).
-pub const FILES: [&str; 7] = [
-    SOURCES, TOPICS, ENTRIES, SYNONYMS, MESSAGES, RED_FLAGS, CRISIS,
+pub const FILES: [&str; 8] = [
+    SOURCES, TOPICS, ENTRIES, SYNONYMS, MESSAGES, RED_FLAGS, CRISIS, SMALL_TALK,
 ];
 
 /// Reads the content folder at `dir` from disk, never outside it.
@@ -89,6 +90,9 @@ pub fn parse(
     let crisis = loader
         .with_file(CRISIS, |f| red_flags::crisis(f, messages.as_ref()))
         .flatten();
+    let small_talk = loader
+        .with_file(SMALL_TALK, |f| small_talk::small_talk(f, messages.as_ref()))
+        .flatten();
     // References into a file that has problems of its own are not checked:
     // the moderator fixes that file first, and one mistake gives one report.
     let topics_ok = loader.is_clean(TOPICS);
@@ -105,8 +109,8 @@ pub fn parse(
     if !loader.problems.is_empty() {
         return Err(loader.problems);
     }
-    match (messages, red_flags, crisis) {
-        (Some(messages), Some(red_flags), Some(crisis)) => Ok(Catalog {
+    match (messages, red_flags, crisis, small_talk) {
+        (Some(messages), Some(red_flags), Some(crisis), Some(small_talk)) => Ok(Catalog {
             sources,
             topics: topics.into_iter().map(|(t, _)| t).collect(),
             entries,
@@ -114,9 +118,10 @@ pub fn parse(
             messages,
             red_flags,
             crisis,
+            small_talk,
         }),
-        // `messages()`, `red_flags()` and `crisis()` record a problem when
-        // they return `None`.
+        // `messages()`, `red_flags()`, `crisis()` and `small_talk()` record
+        // a problem when they return `None`.
         _ => Err(loader.problems),
     }
 }

@@ -10,6 +10,7 @@
 mod load;
 mod red_flags;
 mod sandbox;
+mod small_talk;
 pub(crate) mod toml_file;
 
 use std::fmt;
@@ -22,6 +23,7 @@ pub use red_flags::{
 pub use sandbox::{
     check_name, ContentDir, Refusal, Resolved, MAX_ARTICLE_BYTES, MAX_ENTRIES_BYTES, MAX_TOML_BYTES,
 };
+pub use small_talk::{SmallTalk, Talk, MAX_PHRASE_WORDS, SMALL_TALK};
 
 /// The longest answer a moderator may write. Discord allows 2000 characters
 /// in a message; 900 leaves room for the question, the citations and the
@@ -48,6 +50,8 @@ pub struct Catalog {
     pub red_flags: RedFlags,
     /// The reply to a crisis message, with its crisis lines.
     pub crisis: Crisis,
+    /// Greetings, thanks and questions about the bot, with their replies.
+    pub small_talk: SmallTalk,
 }
 
 /// One source article.
@@ -156,6 +160,8 @@ pub struct Summary {
     pub red_flags: usize,
     /// Number of crisis lines in the crisis reply.
     pub crisis_lines: usize,
+    /// Number of kinds of small talk.
+    pub small_talk: usize,
 }
 
 impl fmt::Display for Summary {
@@ -163,13 +169,14 @@ impl fmt::Display for Summary {
         write!(
             f,
             "{} entries, {} topics, {} sources, {} alternate phrasings, {} red flags, {} \
-             crisis lines",
+             crisis lines, {} small-talk replies",
             self.entries,
             self.topics,
             self.sources,
             self.alternates,
             self.red_flags,
-            self.crisis_lines
+            self.crisis_lines,
+            self.small_talk
         )
     }
 }
@@ -230,6 +237,7 @@ impl Catalog {
             alternates: self.entries.iter().map(|e| e.alternates.len()).sum(),
             red_flags: self.red_flags.flags.len(),
             crisis_lines: self.crisis.lines.len(),
+            small_talk: self.small_talk.talks.len(),
         }
     }
 }

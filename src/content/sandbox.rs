@@ -37,9 +37,10 @@ pub const MAX_ARTICLE_BYTES: u64 = 1_000_000;
 pub const MAX_ENTRIES_BYTES: u64 = 32_000_000;
 
 /// The largest of the other TOML files (`sources.toml`, `topics.toml`,
-/// `synonyms.toml`, `messages.toml`, `red-flags.toml`, `crisis.toml`), in
-/// bytes. The largest shipped one is 22 KB; a `sources.toml` listing a
-/// section for each of 10,000 entries is about 0.4 MB.
+/// `synonyms.toml`, `messages.toml`, `red-flags.toml`, `crisis.toml`,
+/// `smalltalk.toml`), in bytes. The largest shipped one is 22 KB; a
+/// `sources.toml` listing a section for each of 10,000 entries is about
+/// 0.4 MB.
 pub const MAX_TOML_BYTES: u64 = 4_000_000;
 
 /// Why a file the content names is not read. Its [`Display`](fmt::Display)

@@ -328,6 +328,7 @@ mod tests {
                 alternates: 2000,
                 red_flags: 30,
                 crisis_lines: 3,
+                small_talk: 5,
             },
         }
     }

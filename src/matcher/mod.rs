@@ -4,7 +4,8 @@
 //! The pipeline is: `normalize` the text into words; in `index`, correct
 //! typos against the content's vocabulary, apply synonyms and weigh each
 //! token by IDF; gather candidate documents from the postings; score each
-//! candidate; decide the [`Outcome`] from named thresholds.
+//! candidate; decide the [`Outcome`] from named thresholds. A message the
+//! FAQ has no answer for may still be small talk (`small_talk`).
 //!
 //! Matching is deterministic: the same catalog and question always give the
 //! same result (ties are broken by catalog order).
@@ -12,6 +13,7 @@
 mod english;
 mod index;
 mod normalize;
+mod small_talk;
 mod triage;
 
 use rustc_hash::FxHashMap;
@@ -20,6 +22,7 @@ pub use normalize::{Break, Normalizer, Word};
 
 use crate::content::{Catalog, Entry, Problem, Topic};
 use index::{Index, QueryToken};
+use small_talk::SmallTalkIndex;
 use triage::Triage;
 
 /// Questions are cut to this many characters before matching. A Discord
@@ -109,6 +112,9 @@ pub enum Outcome {
     NoMatch,
     /// The question describes an emergency (red-flag triage).
     Urgent,
+    /// Small talk ("hi", "thanks", "who are you"): nothing the FAQ answers,
+    /// but it gets its friendly reply from `smalltalk.toml`.
+    Chat,
 }
 
 impl Outcome {
@@ -119,6 +125,7 @@ impl Outcome {
             Outcome::Suggest => "suggest",
             Outcome::NoMatch => "no_match",
             Outcome::Urgent => "urgent",
+            Outcome::Chat => "chat",
         }
     }
 }
@@ -153,6 +160,9 @@ pub struct Match {
     /// The red flag that made the outcome [`Outcome::Urgent`] (an index into
     /// the catalog's `red_flags.flags`).
     pub flag: Option<usize>,
+    /// The small talk that made the outcome [`Outcome::Chat`] (an index
+    /// into the catalog's `small_talk.talks`).
+    pub talk: Option<usize>,
 }
 
 impl Match {
@@ -166,6 +176,7 @@ impl Match {
             suggestions: Vec::new(),
             ranked: Vec::new(),
             flag: Some(flag),
+            talk: None,
         }
     }
 }
@@ -175,19 +186,27 @@ pub struct Matcher {
     catalog: Catalog,
     index: Index,
     triage: Triage,
+    small_talk: SmallTalkIndex,
     thresholds: Thresholds,
 }
 
 impl Matcher {
     /// Indexes a catalog. Costs a few milliseconds; do it outside any lock.
     pub fn new(catalog: Catalog, thresholds: Thresholds) -> Matcher {
+        // Parsed here, not by the first question that needs it.
         english::load();
         let index = Index::build(&catalog);
         let triage = Triage::new(&catalog.red_flags, index.normalizer());
+        let small_talk = SmallTalkIndex::new(
+            &catalog.small_talk,
+            &catalog.red_flags.negation,
+            index.normalizer(),
+        );
         Matcher {
             catalog,
             index,
             triage,
+            small_talk,
             thresholds,
         }
     }
@@ -250,7 +269,8 @@ impl Matcher {
 
     /// FAQ matching alone, for a message [`Matcher::triage`] let through:
     /// its first [`MAX_QUESTION_CHARS`] characters against the catalog.
-    /// Never `Urgent`.
+    /// Never `Urgent`; `Chat` when the FAQ has no answer and the message is
+    /// small talk.
     pub fn answer(&self, question: &str) -> Match {
         let words = self
             .index
@@ -259,10 +279,31 @@ impl Matcher {
         self.match_words(words)
     }
 
+    /// The FAQ's outcome for `words`, or small talk when every word is
+    /// small talk (see [`SmallTalkIndex::check`]). A greeting never hides an
+    /// answer: "hey, is acupuncture safe?" has words no small-talk phrase
+    /// covers, so it is not small talk. But a message that is small talk
+    /// through and through is, even when one of its words resembles an
+    /// entry ("who are you" is not "Who performs acupuncture?", "thanks so
+    /// much" is not "How much does a session cost?"), unless it is word for
+    /// word one of the entry's phrasings: a moderator who wrote it in
+    /// entries.toml meant it to be answered.
     fn match_words(&self, words: Vec<Word>) -> Match {
+        // Checked first, since matching consumes the words: it stops at the
+        // first word that is neither a phrase nor filler, so a question
+        // costs a word or two here.
+        let chat = self.small_talk.check(&words);
         let (tokens, folded) = self.index.query_words(words);
         let ranked = self.rank(&tokens, &folded, self.thresholds.suggest);
-        self.decide(ranked)
+        let mut m = self.decide(ranked);
+        let exact = m.outcome == Outcome::Answer && m.confidence > INEXACT_CAP;
+        if let (false, Some(chat)) = (exact, chat) {
+            m.outcome = Outcome::Chat;
+            m.entry = None;
+            m.suggestions.clear();
+            m.talk = Some(chat.talk);
+        }
+        m
     }
 
     /// Phrasings of different entries that the matcher reads as the same
@@ -319,6 +360,30 @@ impl Matcher {
         out
     }
 
+    /// Small-talk phrases of different talks that the matcher reads as the
+    /// same words: only the first talk's reply could ever be given.
+    /// `label` names `smalltalk.toml` in the problems.
+    pub fn small_talk_problems(&self, label: &str) -> Vec<Problem> {
+        let talks = &self.catalog.small_talk.talks;
+        self.small_talk
+            .collisions
+            .iter()
+            .filter_map(|c| {
+                let (talk, owner) = (talks.get(c.talk)?, talks.get(c.owner)?);
+                Some(Problem {
+                    file: label.to_owned(),
+                    line: Some(talk.line),
+                    message: format!(
+                        "talk \"{}\": the phrase \"{}\" reads the same to the matcher as \
+                         \"{}\" of talk \"{}\" (word endings do not count), so it would get \
+                         that talk's reply; reword or remove one of them",
+                        talk.id, c.phrase, c.owner_phrase, owner.id
+                    ),
+                })
+            })
+            .collect()
+    }
+
     /// Why a question matched as it did: its tokens with their weights, and
     /// the best-scoring entries. For moderators tuning phrasings
     /// (`backpain-bot ask --explain`).
@@ -345,6 +410,19 @@ impl Matcher {
             .index
             .normalizer()
             .words_up_to(truncate(question, MAX_QUESTION_CHARS), MAX_QUESTION_CHARS);
+        if let Some(chat) = self.small_talk.check(&words) {
+            let id = self
+                .catalog
+                .small_talk
+                .talks
+                .get(chat.talk)
+                .map_or("", |t| t.id.as_str());
+            out.push_str(&format!(
+                "small talk: {id}, phrase \"{}\" of smalltalk.toml (its reply, unless the \
+                 message is word for word an entry's phrasing)\n",
+                chat.phrase
+            ));
+        }
         let (tokens, folded) = self.index.query_words(words);
         out.push_str("tokens:");
         for t in &tokens {
@@ -474,6 +552,7 @@ impl Matcher {
             suggestions,
             ranked,
             flag: None,
+            talk: None,
         }
     }
 

@@ -399,6 +399,7 @@ fn contraction(raw: &str) -> Option<&'static str> {
         "ppl" => "people",
         "r" => "are",
         "thx" => "thanks",
+        "u" => "you",
         "wanna" => "want to",
         "wasnt" => "was not",
         "werent" => "were not",
