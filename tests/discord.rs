@@ -471,6 +471,7 @@ async fn one_member_is_limited_and_others_are_not() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bots_are_ignored_and_a_dropped_connection_is_resumed() {
+    let logs = Logs::get();
     let bot = Running::start(&shipped(), 0).await;
     let member = FakeUser::new("member");
     let other_bot = FakeUser::other_bot("otherbot");
@@ -481,6 +482,15 @@ async fn bots_are_ignored_and_a_dropped_connection_is_resumed() {
     bot.fake.dispatch("MESSAGE_CREATE", from_bot.clone());
     let itself = message_create(&Origin::dm(&FakeUser::the_bot()), "what is qi");
     bot.fake.dispatch("MESSAGE_CREATE", itself.clone());
+    // The bot saw both and left them alone (a check after stopping alone
+    // would pass for messages it never received).
+    for message in [&from_bot, &itself] {
+        let id = format!("question={}", message["id"].as_str().unwrap_or_default());
+        let seen = logs
+            .wait_for(|l| l.contains("message from a bot: left alone") && l.contains(&id))
+            .await;
+        assert!(seen.is_some(), "the bot never decided on {id}");
+    }
 
     assert!(bot.fake.drop_connection(), "a connection to drop");
     bot.fake.wait_resumes(1).await;

@@ -106,6 +106,7 @@ async fn on_message(
 ) -> Result<(), Error> {
     // Bots, this one included, are never answered: two bots would loop.
     if msg.author.bot || msg.author.id == bot {
+        debug!(question = msg.id.get(), "message from a bot: left alone");
         return Ok(());
     }
     let posted = Posted {
