@@ -257,7 +257,7 @@ pub struct Problem {
 
 /// One line per problem, whatever the message quotes from the file: line
 /// breaks, other control characters and direction overrides in it are
-/// written as escapes (see [`one_line`]).
+/// written as escapes (see `one_line`).
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let message = one_line(&self.message);

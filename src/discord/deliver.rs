@@ -99,7 +99,7 @@ pub fn next_step(status: Option<u16>, retry_after: Option<Duration>, attempt: u3
 }
 
 /// The wait after failed attempt `attempt` (1-based) when Discord named
-/// none: [`FIRST_BACKOFF`], doubling, at most [`MAX_BACKOFF`].
+/// none: `FIRST_BACKOFF`, doubling, at most `MAX_BACKOFF`.
 pub fn backoff(attempt: u32) -> Duration {
     let doublings = attempt.saturating_sub(1).min(16);
     FIRST_BACKOFF

@@ -71,7 +71,7 @@ impl Normalizer {
     }
 
     /// [`Normalizer::words`] of a text cut to `max_words` characters: the
-    /// first `max_words` words, read from at most [`MAX_GROWTH`] times as
+    /// first `max_words` words, read from at most `MAX_GROWTH` times as
     /// many characters of folded text. A text never makes more words than
     /// it has characters once folded (a token of k characters expands to at
     /// most k words: "im" is "i am"), and folding lengthens a text only by
