@@ -20,13 +20,13 @@ pub const NEAREST_TOPICS: usize = 3;
 pub fn render(matcher: &Matcher, m: &Match) -> String {
     let catalog = matcher.catalog();
     let body = match (m.outcome, m.entry) {
-        (Outcome::Urgent, _) => match m.flag.and_then(|i| catalog.red_flags.flags.get(i)) {
+        (Outcome::Urgent, _) => match matcher.red_flag(m) {
             Some(flag) if flag.kind == FlagKind::Crisis => catalog.crisis.text(),
             Some(flag) => catalog.red_flags.emergency_text(&flag.name),
             None => catalog.red_flags.emergency_text("a warning sign"),
         },
         (Outcome::Answer, Some(i)) => answer_body(catalog, matcher.entry(i)),
-        (Outcome::Chat, _) => match m.talk.and_then(|i| catalog.small_talk.talks.get(i)) {
+        (Outcome::Chat, _) => match matcher.talk(m) {
             Some(talk) => talk.reply.clone(),
             // A chat match always names its talk; were it not to, the
             // help text says what the bot can do just as well.
@@ -248,13 +248,10 @@ impl<'a> AskRecord<'a> {
                     }
                 })
                 .collect(),
-            flag: m
-                .flag
-                .and_then(|i| catalog.red_flags.flags.get(i))
-                .map(|f| FlagRecord {
-                    id: &f.id,
-                    name: &f.name,
-                }),
+            flag: matcher.red_flag(m).map(|f| FlagRecord {
+                id: &f.id,
+                name: &f.name,
+            }),
             reply: render(matcher, m),
         }
     }

@@ -72,9 +72,7 @@ impl Answerer for Matcher {
     }
 
     fn is_crisis(&self, urgent: &Match) -> bool {
-        urgent
-            .flag
-            .and_then(|i| self.catalog().red_flags.flags.get(i))
+        self.red_flag(urgent)
             .is_some_and(|f| f.kind == FlagKind::Crisis)
     }
 

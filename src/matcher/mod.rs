@@ -20,7 +20,7 @@ use rustc_hash::FxHashMap;
 
 pub use normalize::{Break, Normalizer, Word};
 
-use crate::content::{Catalog, Entry, Problem, Topic};
+use crate::content::{Catalog, Entry, Problem, RedFlag, Talk, Topic};
 use index::{Index, QueryToken};
 use small_talk::SmallTalkIndex;
 use triage::Triage;
@@ -226,31 +226,50 @@ impl Matcher {
         &self.catalog.entries[index]
     }
 
+    /// The red flag an urgent match fired.
+    pub fn red_flag(&self, m: &Match) -> Option<&RedFlag> {
+        m.flag.and_then(|i| self.catalog.red_flags.flags.get(i))
+    }
+
+    /// The small talk a chat match is.
+    pub fn talk(&self, m: &Match) -> Option<&Talk> {
+        m.talk.and_then(|i| self.catalog.small_talk.talks.get(i))
+    }
+
+    /// The words red-flag triage reads: the message's first
+    /// [`MAX_TRIAGE_CHARS`] characters, with the punctuation between them.
+    fn triage_words(&self, question: &str) -> (Vec<Word>, Vec<Break>) {
+        self.index
+            .normalizer()
+            .words_and_breaks(truncate(question, MAX_TRIAGE_CHARS), MAX_TRIAGE_CHARS)
+    }
+
+    /// The words FAQ matching reads: the first [`MAX_QUESTION_CHARS`]
+    /// characters.
+    fn question_words(&self, question: &str) -> Vec<Word> {
+        self.index
+            .normalizer()
+            .words_up_to(truncate(question, MAX_QUESTION_CHARS), MAX_QUESTION_CHARS)
+    }
+
     /// Matches a question against the catalog. Red flags are checked first
     /// and always win: a question that describes an emergency is `Urgent`,
     /// whatever FAQ entry it might also resemble. [`Matcher::triage`] then
     /// [`Matcher::answer`], reading the words once.
     pub fn ask(&self, question: &str) -> Match {
-        let triaged = truncate(question, MAX_TRIAGE_CHARS);
-        let (words, breaks) = self
-            .index
-            .normalizer()
-            .words_and_breaks(triaged, MAX_TRIAGE_CHARS);
+        let (words, breaks) = self.triage_words(question);
         if let Some(flag) = self.triage.check(&words, &breaks) {
             return Match::urgent(flag);
         }
-        let matched = truncate(question, MAX_QUESTION_CHARS);
         // Most questions are shorter than both caps and plain ASCII, which
         // folding neither lengthens nor cuts: read once.
-        let words = if matched.len() == triaged.len() && matched.is_ascii() {
+        let words = if question.len() <= MAX_QUESTION_CHARS && question.is_ascii() {
             // What `words_up_to` would give: the first words.
             let mut words = words;
             words.truncate(MAX_QUESTION_CHARS);
             words
         } else {
-            self.index
-                .normalizer()
-                .words_up_to(matched, MAX_QUESTION_CHARS)
+            self.question_words(question)
         };
         self.match_words(words)
     }
@@ -260,10 +279,7 @@ impl Matcher {
     /// run for every message, a flooder's included: an emergency is always
     /// answered.
     pub fn triage(&self, question: &str) -> Option<Match> {
-        let (words, breaks) = self
-            .index
-            .normalizer()
-            .words_and_breaks(truncate(question, MAX_TRIAGE_CHARS), MAX_TRIAGE_CHARS);
+        let (words, breaks) = self.triage_words(question);
         self.triage.check(&words, &breaks).map(Match::urgent)
     }
 
@@ -272,11 +288,7 @@ impl Matcher {
     /// Never `Urgent`; `Chat` when the FAQ has no answer and the message is
     /// small talk.
     pub fn answer(&self, question: &str) -> Match {
-        let words = self
-            .index
-            .normalizer()
-            .words_up_to(truncate(question, MAX_QUESTION_CHARS), MAX_QUESTION_CHARS);
-        self.match_words(words)
+        self.match_words(self.question_words(question))
     }
 
     /// The FAQ's outcome for `words`, or small talk when every word is
@@ -388,10 +400,7 @@ impl Matcher {
     /// the best-scoring entries. For moderators tuning phrasings
     /// (`backpain-bot ask --explain`).
     pub fn explain(&self, question: &str) -> String {
-        let (words, breaks) = self
-            .index
-            .normalizer()
-            .words_and_breaks(truncate(question, MAX_TRIAGE_CHARS), MAX_TRIAGE_CHARS);
+        let (words, breaks) = self.triage_words(question);
         let mut out = String::new();
         if let Some(fired) = self.triage.fire(&words, &breaks) {
             let id = self
@@ -406,10 +415,7 @@ impl Matcher {
                 fired.matched.join("\" + \"")
             ));
         }
-        let words = self
-            .index
-            .normalizer()
-            .words_up_to(truncate(question, MAX_QUESTION_CHARS), MAX_QUESTION_CHARS);
+        let words = self.question_words(question);
         if let Some(chat) = self.small_talk.check(&words) {
             let id = self
                 .catalog
