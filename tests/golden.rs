@@ -54,14 +54,7 @@ fn check(question: &str, expect: Expect) -> Option<String> {
 }
 
 fn run(cases: &[(&str, Expect)]) {
-    let failures: Vec<String> = cases.iter().filter_map(|&(q, e)| check(q, e)).collect();
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    common::check_table(cases, check);
 }
 
 #[test]

@@ -32,7 +32,7 @@ fn check(message: &str, expect: Expect) -> Option<String> {
     let catalog = matcher.catalog();
     let ok = match expect {
         Chat(want) => {
-            let talk = m.talk.and_then(|t| catalog.small_talk.talks.get(t));
+            let talk = matcher.talk(&m);
             let reply = reply::render(matcher, &m);
             m.outcome == Outcome::Chat
                 && m.entry.is_none()
@@ -48,10 +48,7 @@ fn check(message: &str, expect: Expect) -> Option<String> {
         NoMatch => m.outcome == Outcome::NoMatch,
     };
     (!ok).then(|| {
-        let talk = m
-            .talk
-            .and_then(|t| catalog.small_talk.talks.get(t))
-            .map(|t| t.id.as_str());
+        let talk = matcher.talk(&m).map(|t| t.id.as_str());
         let entry = m.entry.map(|e| matcher.entry(e).id.as_str());
         format!(
             "{message:?}: expected {expect:?}, got {} (talk {talk:?}, entry {entry:?}, \
@@ -63,14 +60,7 @@ fn check(message: &str, expect: Expect) -> Option<String> {
 }
 
 fn check_all(cases: &[(&str, Expect)]) {
-    let failures: Vec<String> = cases.iter().filter_map(|&(q, e)| check(q, e)).collect();
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    common::check_table(cases, check);
 }
 
 #[test]

@@ -21,10 +21,7 @@ use backpain_bot::reply::{self, AskRecord};
 fn check(question: &str, flag: Option<&str>) -> Option<String> {
     let matcher = common::shipped();
     let m = matcher.ask(question);
-    let got = m
-        .flag
-        .and_then(|i| matcher.catalog().red_flags.flags.get(i))
-        .map(|f| f.id.as_str());
+    let got = matcher.red_flag(&m).map(|f| f.id.as_str());
     let urgent = m.outcome == Outcome::Urgent;
     if got == flag && urgent == flag.is_some() && (!urgent || m.entry.is_none()) {
         return None;
@@ -36,14 +33,7 @@ fn check(question: &str, flag: Option<&str>) -> Option<String> {
 }
 
 fn run(cases: &[(&str, Option<&str>)]) {
-    let failures: Vec<String> = cases.iter().filter_map(|&(q, f)| check(q, f)).collect();
-    assert!(
-        failures.is_empty(),
-        "{} of {} failed:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    common::check_table(cases, check);
 }
 
 #[test]

@@ -47,3 +47,17 @@ pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// Runs every case of a table through `check` (a description of the
+/// failure, or `None`) and fails with all the failures at once, so one run
+/// shows everything a change broke.
+pub fn check_table<E: Copy>(cases: &[(&str, E)], check: impl Fn(&str, E) -> Option<String>) {
+    let failures: Vec<String> = cases.iter().filter_map(|&(q, e)| check(q, e)).collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
