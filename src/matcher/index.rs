@@ -745,6 +745,12 @@ impl Index {
         (out, folded)
     }
 
+    /// What a rare word the content never uses weighs (common ones weigh
+    /// a share of it, see [`english::rarity`]).
+    pub fn unknown_weight(&self) -> f64 {
+        self.unknown_idf
+    }
+
     /// The normaliser the index reads text with.
     pub fn normalizer(&self) -> &Normalizer {
         &self.normalizer

@@ -11,8 +11,10 @@
 //! same result (ties are broken by catalog order).
 
 mod english;
+mod hybrid;
 mod index;
 mod normalize;
+pub mod semantic;
 mod small_talk;
 mod triage;
 
@@ -21,6 +23,7 @@ use rustc_hash::FxHashMap;
 pub use normalize::{Break, Normalizer, Word};
 
 use crate::content::{Catalog, Entry, Problem, RedFlag, Talk, Topic};
+use hybrid::{Evidence, SemanticIndex};
 use index::{Index, QueryToken};
 use small_talk::SmallTalkIndex;
 use triage::Triage;
@@ -76,6 +79,22 @@ const BAG_CREDIT: f64 = 0.5;
 /// fully certain; this keeps an exact phrasing ahead of a near one by more
 /// than [`TIE_MARGIN`].
 const INEXACT_CAP: f64 = 0.95;
+
+/// The calibrated probability (see [`hybrid::Evidence::probability`]) at
+/// or above which a question the lexical matcher found no match for is
+/// answered by its likeliest candidate: the lowest threshold whose added
+/// answers were right at least 19 times in 20 in cross-validation on the
+/// tuning sets (`docs/tools/calibrate.py`, docs/QUALITY.md). Few questions
+/// get there: the semantic layer mostly asks.
+pub const HYBRID_ANSWER: f64 = 0.825;
+
+/// The calibrated probability at or above which a candidate is offered in a
+/// "did you mean" instead of "I don't have an answer". Even odds (0.5) is
+/// the natural line, but it offers "How much does a session cost?" for
+/// "how much does a new car cost" (0.63), an off-topic golden case that
+/// must stay unanswered; 0.65 is the lowest point of the calibration grid
+/// that keeps every golden case as it was (docs/QUALITY.md).
+pub const HYBRID_SUGGEST: f64 = 0.65;
 
 /// How many entries `explain` lists.
 const EXPLAIN_RANKED: usize = 5;
@@ -187,6 +206,8 @@ pub struct Matcher {
     index: Index,
     triage: Triage,
     small_talk: SmallTalkIndex,
+    /// The phrasings' vectors; `None` when the semantic layer is off.
+    semantic: Option<SemanticIndex>,
     thresholds: Thresholds,
 }
 
@@ -202,11 +223,24 @@ impl Matcher {
             &catalog.red_flags.negation,
             index.normalizer(),
         );
+        let semantic = semantic::model().map(|model| {
+            let phrasings: Vec<Vec<&str>> = catalog
+                .entries
+                .iter()
+                .map(|e| {
+                    std::iter::once(e.question.as_str())
+                        .chain(e.alternates.iter().map(String::as_str))
+                        .collect()
+                })
+                .collect();
+            SemanticIndex::build(model, &phrasings)
+        });
         Matcher {
             catalog,
             index,
             triage,
             small_talk,
+            semantic,
             thresholds,
         }
     }
@@ -271,7 +305,7 @@ impl Matcher {
         } else {
             self.question_words(question)
         };
-        self.match_words(words)
+        self.match_words(words, truncate(question, MAX_QUESTION_CHARS))
     }
 
     /// Red-flag triage alone: the urgent match when the message (its first
@@ -288,7 +322,10 @@ impl Matcher {
     /// Never `Urgent`; `Chat` when the FAQ has no answer and the message is
     /// small talk.
     pub fn answer(&self, question: &str) -> Match {
-        self.match_words(self.question_words(question))
+        self.match_words(
+            self.question_words(question),
+            truncate(question, MAX_QUESTION_CHARS),
+        )
     }
 
     /// The FAQ's outcome for `words`, or small talk when every word is
@@ -300,7 +337,7 @@ impl Matcher {
     /// much" is not "How much does a session cost?"), unless it is word for
     /// word one of the entry's phrasings: a moderator who wrote it in
     /// entries.toml meant it to be answered.
-    fn match_words(&self, words: Vec<Word>) -> Match {
+    fn match_words(&self, words: Vec<Word>, text: &str) -> Match {
         // Checked first, since matching consumes the words: it stops at the
         // first word that is neither a phrase nor filler, so a question
         // costs a word or two here.
@@ -308,6 +345,10 @@ impl Matcher {
         let (tokens, folded) = self.index.query_words(words);
         let ranked = self.rank(&tokens, &folded, self.thresholds.suggest);
         let mut m = self.decide(ranked);
+        if m.outcome == Outcome::NoMatch {
+            let weighed = self.weigh(text, &tokens, &folded, &m);
+            self.hybrid_decide(&mut m, &weighed);
+        }
         let exact = m.outcome == Outcome::Answer && m.confidence > INEXACT_CAP;
         if let (false, Some(chat)) = (exact, chat) {
             m.outcome = Outcome::Chat;
@@ -440,6 +481,20 @@ impl Matcher {
             };
             out.push_str(&format!(" [{} {:.2}{known}{typo}]", t.token, t.weight));
         }
+        let lexical = self.decide(self.rank(&tokens, &folded, self.thresholds.suggest));
+        if lexical.outcome == Outcome::NoMatch {
+            let text = truncate(question, MAX_QUESTION_CHARS);
+            for (s, e) in self.weigh(text, &tokens, &folded, &lexical) {
+                let features: Vec<String> =
+                    e.features().iter().map(|x| format!("{x:.4}")).collect();
+                out.push_str(&format!(
+                    "\nsemantic: {} p {:.3} features {}",
+                    self.entry(s.entry).id,
+                    s.confidence,
+                    features.join(" ")
+                ));
+            }
+        }
         for s in self.rank(&tokens, &folded, 0.0).iter().take(EXPLAIN_RANKED) {
             out.push_str(&format!(
                 "\n  {:.3} {} (recall {:.3}, precision {:.3})",
@@ -483,51 +538,214 @@ impl Matcher {
         candidates.sort_unstable();
         candidates.dedup();
 
-        let mut ranked: Vec<Scored> = Vec::new();
-        for &e in &candidates {
-            let entry = &self.index.entries[e as usize];
-            // How much of the question the entry's words explain anywhere:
-            // credit for question words a phrasing lacks.
-            let bag: f64 = known.iter().map(|&(id, w)| w * entry.bag_factor(id)).sum();
-            let mut best: Option<Scored> = None;
-            for phrasing in &entry.phrasings {
-                let (mut matched_q, mut matched_d) = (0.0, 0.0);
-                for &(id, w) in &known {
-                    if phrasing.tokens.binary_search(&id).is_ok() {
-                        matched_q += w;
-                        matched_d += self.index.coverage_weight(id);
-                    }
-                }
-                if matched_q <= 0.0 || phrasing.total <= 0.0 {
-                    continue;
-                }
-                let elsewhere = (bag - matched_q).max(0.0);
-                let recall = ((matched_q + BAG_CREDIT * elsewhere) / query_total).min(1.0);
-                // At most 1: the sums can differ in their last bit.
-                let precision = (matched_d / phrasing.total).min(1.0);
-                let f = f_beta(precision, recall);
-                let confidence = if phrasing.folded == folded {
-                    f
-                } else {
-                    f.min(INEXACT_CAP)
-                };
-                if best.is_none_or(|b| confidence > b.confidence) {
-                    best = Some(Scored {
-                        entry: e as usize,
-                        confidence: confidence.clamp(0.0, 1.0),
-                        recall,
-                        precision,
-                    });
-                }
-            }
-            ranked.extend(best);
-        }
+        let mut ranked: Vec<Scored> = candidates
+            .iter()
+            .filter_map(|&e| self.score_entry(&known, query_total, folded, e as usize))
+            .collect();
         ranked.sort_by(|a, b| {
             b.confidence
                 .total_cmp(&a.confidence)
                 .then(a.entry.cmp(&b.entry))
         });
         ranked
+    }
+
+    /// How well entry `e` matches a question's known tokens (`known`: id and
+    /// discounted weight; `query_total`: the weight of all its tokens), by
+    /// its best phrasing; `None` when it shares no token with the question.
+    fn score_entry(
+        &self,
+        known: &[(u32, f64)],
+        query_total: f64,
+        folded: &str,
+        e: usize,
+    ) -> Option<Scored> {
+        let entry = self.index.entries.get(e)?;
+        // How much of the question the entry's words explain anywhere:
+        // credit for question words a phrasing lacks.
+        let bag: f64 = known.iter().map(|&(id, w)| w * entry.bag_factor(id)).sum();
+        let mut best: Option<Scored> = None;
+        for phrasing in &entry.phrasings {
+            let (mut matched_q, mut matched_d) = (0.0, 0.0);
+            for &(id, w) in known {
+                if phrasing.tokens.binary_search(&id).is_ok() {
+                    matched_q += w;
+                    matched_d += self.index.coverage_weight(id);
+                }
+            }
+            if matched_q <= 0.0 || phrasing.total <= 0.0 {
+                continue;
+            }
+            let elsewhere = (bag - matched_q).max(0.0);
+            let recall = ((matched_q + BAG_CREDIT * elsewhere) / query_total).min(1.0);
+            // At most 1: the sums can differ in their last bit.
+            let precision = (matched_d / phrasing.total).min(1.0);
+            let f = f_beta(precision, recall);
+            let confidence = if phrasing.folded == folded {
+                f
+            } else {
+                f.min(INEXACT_CAP)
+            };
+            if best.is_none_or(|b| confidence > b.confidence) {
+                best = Some(Scored {
+                    entry: e,
+                    confidence: confidence.clamp(0.0, 1.0),
+                    recall,
+                    precision,
+                });
+            }
+        }
+        best
+    }
+
+    /// The candidates for a question the lexical matcher did not answer,
+    /// with their evidence and calibrated probability, likeliest first: the
+    /// two entries nearest in meaning and the lexical matcher's best two
+    /// (see [`hybrid`]). Empty when the semantic layer is off or the
+    /// question has no word it knows.
+    fn weigh(
+        &self,
+        text: &str,
+        tokens: &[QueryToken],
+        folded: &str,
+        lexical: &Match,
+    ) -> Vec<(Scored, Evidence)> {
+        let query_total: f64 = tokens.iter().map(|t| t.weight).sum();
+        let known: Vec<(u32, f64)> = tokens
+            .iter()
+            .filter_map(|t| t.id.map(|id| (id, t.weight * t.discount)))
+            .collect();
+        // Without a word the content uses there is no lexical evidence, and
+        // no candidate can reach a "did you mean" (`hybrid::tests`): a
+        // message of made-up or off-topic words is not embedded at all.
+        if known.is_empty() {
+            return Vec::new();
+        }
+        let (Some(index), Some(q)) = (&self.semantic, hybrid::query(text)) else {
+            return Vec::new();
+        };
+        let compared: Vec<usize> = if index.len() <= hybrid::FULL_SCAN_PHRASINGS {
+            (0..index.entries()).collect()
+        } else {
+            self.gather(&known, hybrid::MAX_SEMANTIC_ENTRIES)
+        };
+        let mut cosines: Vec<(usize, f64)> = compared
+            .iter()
+            .filter_map(|&e| index.entry_cosine(&q, e).map(|c| (e, c)))
+            .collect();
+        cosines.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let Some(&(nearest, top)) = cosines.first() else {
+            return Vec::new();
+        };
+        let unknown: f64 = tokens
+            .iter()
+            .filter(|t| t.id.is_none())
+            .map(|t| t.weight)
+            .sum();
+        let unknowns: Vec<f64> = tokens
+            .iter()
+            .filter(|t| t.id.is_none())
+            .map(|t| t.weight)
+            .collect();
+        let strongest_unknown =
+            unknowns.iter().copied().fold(0.0, f64::max) / self.index.unknown_weight().max(1e-9);
+        let unknown_words = unknowns.len().min(5) as f64 / 5.0;
+        let unknown_share = if query_total > 0.0 {
+            unknown / query_total
+        } else {
+            0.0
+        };
+        let lexical_best = lexical.ranked.first().map(|s| s.entry);
+        let mut candidates: Vec<usize> = cosines.iter().take(2).map(|&(e, _)| e).collect();
+        candidates.extend(lexical.ranked.iter().take(2).map(|s| s.entry));
+        candidates.dedup();
+        let mut out: Vec<(Scored, Evidence)> = Vec::new();
+        for e in candidates {
+            if out.iter().any(|(s, _)| s.entry == e) {
+                continue;
+            }
+            let cosine = index.entry_cosine(&q, e).unwrap_or(0.0);
+            let lex = if query_total > 0.0 {
+                self.score_entry(&known, query_total, folded, e)
+            } else {
+                None
+            };
+            let evidence = Evidence {
+                cosine,
+                cosine_gap: top - cosine,
+                lexical: lex.map_or(0.0, |s| s.confidence),
+                recall: lex.map_or(0.0, |s| s.recall),
+                precision: lex.map_or(0.0, |s| s.precision),
+                nearest: e == nearest,
+                lexical_best: Some(e) == lexical_best,
+                unknown_share,
+                strongest_unknown,
+                unknown_words,
+            };
+            let scored = Scored {
+                entry: e,
+                confidence: evidence.probability(),
+                recall: evidence.recall,
+                precision: evidence.precision,
+            };
+            out.push((scored, evidence));
+        }
+        out.sort_by(|a, b| {
+            b.0.confidence
+                .total_cmp(&a.0.confidence)
+                .then(a.0.entry.cmp(&b.0.entry))
+        });
+        out
+    }
+
+    /// Entries holding one of the known tokens, heaviest tokens first, at
+    /// most `limit`.
+    fn gather(&self, known: &[(u32, f64)], limit: usize) -> Vec<usize> {
+        let mut by_weight = known.to_vec();
+        by_weight.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut out: Vec<usize> = Vec::new();
+        for &(id, _) in &by_weight {
+            let Some(postings) = self.index.postings.get(id as usize) else {
+                continue;
+            };
+            out.extend(postings.iter().map(|&e| e as usize));
+            out.sort_unstable();
+            out.dedup();
+            if out.len() >= limit {
+                out.truncate(limit);
+                break;
+            }
+        }
+        out
+    }
+
+    /// The outcome when the calibrated probability says more than the
+    /// lexical matcher: an answer when the best candidate is at least
+    /// [`HYBRID_ANSWER`] likely, a "did you mean" with the candidates at
+    /// least [`HYBRID_SUGGEST`] likely; otherwise the lexical outcome stands.
+    fn hybrid_decide(&self, m: &mut Match, weighed: &[(Scored, Evidence)]) {
+        let Some((best, _)) = weighed.first() else {
+            return;
+        };
+        let second = weighed.get(1).map_or(0.0, |(s, _)| s.confidence);
+        if best.confidence >= HYBRID_ANSWER
+            && best.confidence - second >= self.thresholds.tie_margin
+        {
+            m.outcome = Outcome::Answer;
+            m.entry = Some(best.entry);
+            m.confidence = best.confidence;
+            m.suggestions.clear();
+        } else if best.confidence >= HYBRID_SUGGEST {
+            m.outcome = Outcome::Suggest;
+            m.entry = None;
+            m.confidence = best.confidence;
+            m.suggestions = weighed
+                .iter()
+                .map(|(s, _)| *s)
+                .filter(|s| s.confidence >= HYBRID_SUGGEST)
+                .take(MAX_SUGGESTIONS)
+                .collect();
+        }
     }
 
     fn decide(&self, mut ranked: Vec<Scored>) -> Match {

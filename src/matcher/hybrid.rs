@@ -1,0 +1,218 @@
+//! The semantic side of matching: every phrasing's vector, the entries a
+//! question is semantically nearest to, and the calibrated model that turns
+//! semantic and lexical evidence about one entry into the probability that
+//! it is the right answer.
+//!
+//! The semantic layer proposes; the lexical evidence decides. A question the
+//! lexical matcher answers is answered as before. For one it does not, the
+//! entries nearest in meaning and the best lexical ones are weighed by
+//! [`probability`], a logistic model fitted by `docs/tools/calibrate.py` on
+//! the tuning sets (docs/QUALITY.md has the method and the figures).
+
+use super::semantic::{self, Model, DIMS};
+
+/// Catalogs with at most this many phrasings are scanned whole: at the
+/// shipped size (about 350) a scan costs a few microseconds. Larger ones
+/// only compare the entries the lexical matcher gathered for the question
+/// (those holding one of its words), so a question never costs more than
+/// [`MAX_SEMANTIC_ENTRIES`] entries' phrasings.
+pub const FULL_SCAN_PHRASINGS: usize = 4_096;
+
+/// At most this many entries are compared semantically in a catalog too
+/// large to scan whole (see [`FULL_SCAN_PHRASINGS`]): about 8,000
+/// phrasings, a few hundred microseconds.
+pub const MAX_SEMANTIC_ENTRIES: usize = 1_000;
+
+/// Every phrasing's vector, quantized to int8 (a quarter of the memory of
+/// floats: 256 bytes a phrasing), grouped by entry.
+pub struct SemanticIndex {
+    rows: Vec<i8>,
+    scales: Vec<f32>,
+    /// The rows of entry `e` are `starts[e]..starts[e + 1]`.
+    starts: Vec<u32>,
+}
+
+/// A question's vector, quantized like the phrasings'.
+pub struct QueryVector {
+    row: [i8; DIMS],
+    scale: f32,
+}
+
+impl SemanticIndex {
+    /// The vectors of every entry's question and alternates.
+    pub fn build(model: &Model, phrasings: &[Vec<&str>]) -> SemanticIndex {
+        let texts = phrasings.iter().flat_map(|p| p.iter().copied());
+        let vectors = model.embed_all(texts);
+        let mut index = SemanticIndex {
+            rows: Vec::with_capacity(vectors.len() * DIMS),
+            scales: Vec::with_capacity(vectors.len()),
+            starts: Vec::with_capacity(phrasings.len() + 1),
+        };
+        let mut vectors = vectors.into_iter();
+        index.starts.push(0);
+        for entry in phrasings {
+            for v in vectors.by_ref().take(entry.len()).flatten() {
+                let (row, scale) = quantize(&v.0);
+                index.rows.extend_from_slice(&row);
+                index.scales.push(scale);
+            }
+            index.starts.push(index.scales.len() as u32);
+        }
+        index
+    }
+
+    /// How many phrasing vectors the index holds.
+    pub fn len(&self) -> usize {
+        self.scales.len()
+    }
+
+    /// Entry `e`'s best cosine with the question, or `None` when it has no
+    /// phrasing vector.
+    pub fn entry_cosine(&self, q: &QueryVector, e: usize) -> Option<f64> {
+        let (start, end) = (
+            *self.starts.get(e)? as usize,
+            *self.starts.get(e + 1)? as usize,
+        );
+        (start..end)
+            .map(|r| {
+                let row = &self.rows[r * DIMS..(r + 1) * DIMS];
+                f64::from(dot_i8(&q.row, row)) * f64::from(q.scale) * f64::from(self.scales[r])
+            })
+            .reduce(f64::max)
+    }
+
+    /// The number of entries.
+    pub fn entries(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+}
+
+/// A question's quantized vector, or `None` when it has no known token.
+pub fn query(text: &str) -> Option<QueryVector> {
+    let v = semantic::model()?.embed(text)?;
+    let (row, scale) = quantize(&v.0);
+    Some(QueryVector { row, scale })
+}
+
+/// Max-abs quantization to int8: value j is `row[j] * scale`.
+fn quantize(v: &[f32; DIMS]) -> ([i8; DIMS], f32) {
+    let max = v.iter().fold(0f32, |m, x| m.max(x.abs()));
+    let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
+    let mut row = [0i8; DIMS];
+    for (q, x) in row.iter_mut().zip(v) {
+        *q = (x / scale).round().clamp(-127.0, 127.0) as i8;
+    }
+    (row, scale)
+}
+
+/// The int8 dot product, in sixteen lanes so the compiler vectorizes it.
+fn dot_i8(a: &[i8; DIMS], b: &[i8]) -> i32 {
+    let mut lanes = [0i32; 16];
+    for (ca, cb) in a.chunks_exact(16).zip(b.chunks_exact(16)) {
+        for i in 0..16 {
+            lanes[i] += i32::from(ca[i]) * i32::from(cb[i]);
+        }
+    }
+    lanes.iter().sum()
+}
+
+/// What is known about one candidate entry for a question.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Evidence {
+    /// The entry's best cosine with the question.
+    pub cosine: f64,
+    /// How far below the best cosine of any entry it is (0 for the best).
+    pub cosine_gap: f64,
+    /// The lexical confidence of the entry (0 when it shares no word).
+    pub lexical: f64,
+    /// Its lexical recall and precision.
+    pub recall: f64,
+    pub precision: f64,
+    /// Whether it is the semantically nearest entry.
+    pub nearest: bool,
+    /// Whether it is the lexical matcher's best entry.
+    pub lexical_best: bool,
+    /// The share of the question's weight in words the content never uses.
+    pub unknown_share: f64,
+    /// How rare the rarest of those words is: its weight relative to a
+    /// word English never uses (0 when the content knows every word).
+    pub strongest_unknown: f64,
+    /// How many words the content never uses, up to five, over five.
+    pub unknown_words: f64,
+}
+
+/// The logistic model's intercept and weights, in the order of
+/// [`Evidence::features`]: fitted by `docs/tools/calibrate.py` (L2, C = 1,
+/// on the tuning sets' messages the lexical matcher does not answer).
+const INTERCEPT: f64 = -5.9267;
+const WEIGHTS: [f64; FEATURES] = [
+    1.9490, -0.7205, 2.3977, 0.7862, 2.6226, 1.0010, 0.8172, -0.0279, -0.1915, 0.8822,
+];
+
+/// How many features [`Evidence::features`] gives.
+const FEATURES: usize = 10;
+
+impl Evidence {
+    /// The features the calibrated model weighs.
+    pub fn features(&self) -> [f64; FEATURES] {
+        [
+            self.cosine,
+            self.cosine_gap,
+            self.lexical,
+            self.recall,
+            self.precision,
+            f64::from(u8::from(self.nearest)),
+            f64::from(u8::from(self.lexical_best)),
+            self.unknown_share,
+            self.strongest_unknown,
+            self.unknown_words,
+        ]
+    }
+
+    /// The calibrated probability that this entry answers the question.
+    pub fn probability(&self) -> f64 {
+        let z: f64 = INTERCEPT
+            + self
+                .features()
+                .iter()
+                .zip(WEIGHTS)
+                .map(|(x, w)| x * w)
+                .sum::<f64>();
+        1.0 / (1.0 + (-z).exp())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Matcher::weigh` skips questions with no word the content uses: with
+    /// no lexical evidence, even a perfect cosine and every other feature
+    /// at its most favourable stays below a "did you mean".
+    #[test]
+    fn no_lexical_evidence_never_reaches_a_suggestion() {
+        let mut best = 0f64;
+        for nearest in [false, true] {
+            for unknown_share in [0.0, 1.0] {
+                for strongest_unknown in [0.0, 1.0] {
+                    for unknown_words in [0.0, 1.0] {
+                        let e = Evidence {
+                            cosine: 1.0,
+                            cosine_gap: 0.0,
+                            lexical: 0.0,
+                            recall: 0.0,
+                            precision: 0.0,
+                            nearest,
+                            lexical_best: false,
+                            unknown_share,
+                            strongest_unknown,
+                            unknown_words,
+                        };
+                        best = best.max(e.probability());
+                    }
+                }
+            }
+        }
+        assert!(best < crate::matcher::HYBRID_SUGGEST, "{best}");
+    }
+}
