@@ -66,12 +66,23 @@ fn cosines_are_model2vecs() {
 #[test]
 fn embedding_many_texts_at_once_gives_the_same_vectors() {
     let model = semantic::model().expect("the embedded vectors load");
-    let texts = ["is acupuncture safe", "hw does acupresure wrk", "", "???"];
-    let together = model.embed_all(texts);
+    let texts = [
+        "is acupuncture safe",
+        "hw does acupresure wrk",
+        "",
+        "???",
+        "page\u{c}break tab\there",
+    ];
+    let mut together: Vec<Option<Vec<f32>>> = Vec::new();
+    model.embed_each(texts, |v| together.push(v.map(|v| v.to_vec())));
+    assert_eq!(together.len(), texts.len());
     for (text, v) in texts.iter().zip(together) {
         let alone = model.embed(text);
         match (alone, v) {
-            (Some(a), Some(b)) => assert!((a.cosine(&b) - 1.0).abs() < 1e-5, "{text:?}"),
+            (Some(a), Some(b)) => {
+                let cos: f32 = a.0.iter().zip(&b).map(|(x, y)| x * y).sum();
+                assert!((cos - 1.0).abs() < 1e-5, "{text:?}");
+            }
             (None, None) => {}
             (a, b) => panic!("{text:?}: {a:?} vs {b:?}"),
         }

@@ -11,16 +11,18 @@
 
 use super::semantic::{self, Model, DIMS};
 
-/// Catalogs with at most this many phrasings are scanned whole: at the
-/// shipped size (about 350) a scan costs a few microseconds. Larger ones
-/// only compare the entries the lexical matcher gathered for the question
-/// (those holding one of its words), so a question never costs more than
-/// [`MAX_SEMANTIC_ENTRIES`] entries' phrasings.
+/// Catalogs with at most this many phrasings are scanned whole, every
+/// phrasing with its own vector: at the shipped size (about 350) a scan
+/// costs a few microseconds. Larger ones keep one vector an entry, its
+/// question's (80,000 phrasing vectors would take 20 MB and 200 ms of a
+/// 10,000-entry reload, past its budget), and a question only compares the
+/// entries the lexical matcher gathered for it (those holding one of its
+/// words), at most [`MAX_SEMANTIC_ENTRIES`].
 pub const FULL_SCAN_PHRASINGS: usize = 4_096;
 
 /// At most this many entries are compared semantically in a catalog too
-/// large to scan whole (see [`FULL_SCAN_PHRASINGS`]): about 8,000
-/// phrasings, a few hundred microseconds.
+/// large to scan whole (see [`FULL_SCAN_PHRASINGS`]): a thousand vectors,
+/// a few tens of microseconds.
 pub const MAX_SEMANTIC_ENTRIES: usize = 1_000;
 
 /// Every phrasing's vector, quantized to int8 (a quarter of the memory of
@@ -42,23 +44,32 @@ impl SemanticIndex {
     /// The vectors of every entry's question and alternates.
     pub fn build(model: &Model, phrasings: &[Vec<&str>]) -> SemanticIndex {
         let texts = phrasings.iter().flat_map(|p| p.iter().copied());
-        let vectors = model.embed_all(texts);
-        let mut index = SemanticIndex {
-            rows: Vec::with_capacity(vectors.len() * DIMS),
-            scales: Vec::with_capacity(vectors.len()),
-            starts: Vec::with_capacity(phrasings.len() + 1),
-        };
-        let mut vectors = vectors.into_iter();
-        index.starts.push(0);
-        for entry in phrasings {
-            for v in vectors.by_ref().take(entry.len()).flatten() {
-                let (row, scale) = quantize(&v.0);
-                index.rows.extend_from_slice(&row);
-                index.scales.push(scale);
+        let total: usize = phrasings.iter().map(Vec::len).sum();
+        let mut rows = Vec::with_capacity(total * DIMS);
+        let mut scales = Vec::with_capacity(total);
+        // Which rows are real: a phrasing with no known token has none.
+        let mut has_row = Vec::with_capacity(total);
+        model.embed_each(texts, |v| {
+            has_row.push(v.is_some());
+            if let Some(v) = v {
+                let (row, scale) = quantize(v);
+                rows.extend_from_slice(&row);
+                scales.push(scale);
             }
-            index.starts.push(index.scales.len() as u32);
+        });
+        let mut starts = Vec::with_capacity(phrasings.len() + 1);
+        starts.push(0u32);
+        let mut next = 0u32;
+        let mut flags = has_row.into_iter();
+        for entry in phrasings {
+            next += flags.by_ref().take(entry.len()).filter(|&h| h).count() as u32;
+            starts.push(next);
         }
-        index
+        SemanticIndex {
+            rows,
+            scales,
+            starts,
+        }
     }
 
     /// How many phrasing vectors the index holds.

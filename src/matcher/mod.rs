@@ -224,12 +224,17 @@ impl Matcher {
             index.normalizer(),
         );
         let semantic = semantic::model().map(|model| {
+            // A catalog too large to scan whole keeps one vector an entry,
+            // its question's (see `hybrid::FULL_SCAN_PHRASINGS`).
+            let all: usize = catalog.entries.iter().map(|e| 1 + e.alternates.len()).sum();
+            let whole = all <= hybrid::FULL_SCAN_PHRASINGS;
             let phrasings: Vec<Vec<&str>> = catalog
                 .entries
                 .iter()
                 .map(|e| {
+                    let alternates = e.alternates.iter().filter(|_| whole);
                     std::iter::once(e.question.as_str())
-                        .chain(e.alternates.iter().map(String::as_str))
+                        .chain(alternates.map(String::as_str))
                         .collect()
                 })
                 .collect();

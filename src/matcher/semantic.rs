@@ -144,38 +144,57 @@ impl Model {
         Vector::unit(sum)
     }
 
-    /// Unit vectors for many texts, reading each distinct word once: a
-    /// catalog of 10,000 entries has about 80,000 phrasings but far fewer
-    /// distinct words.
-    pub fn embed_all<'t>(&self, texts: impl IntoIterator<Item = &'t str>) -> Vec<Option<Vector>> {
+    /// The unit vector of each of many texts, passed to `each` in order
+    /// (`None` for a text with no known token), reading each distinct word
+    /// once and reusing one buffer: a catalog of 10,000 entries has about
+    /// 80,000 phrasings but far fewer distinct words, and their vectors
+    /// need not all be held at once.
+    pub fn embed_each<'t>(
+        &self,
+        texts: impl IntoIterator<Item = &'t str>,
+        mut each: impl FnMut(Option<&[f32; DIMS]>),
+    ) {
         let mut cache: FxHashMap<String, ([f32; DIMS], usize)> = FxHashMap::default();
-        let mut out = Vec::new();
+        let mut sum = [0f32; DIMS];
         for text in texts {
-            let mut sum = [0f32; DIMS];
+            sum.fill(0.0);
             let mut count = 0usize;
             for_each_word(text, |word| {
                 if count >= MAX_TOKENS {
                     return false;
                 }
-                let (word_sum, n) = cache.entry(word.to_owned()).or_insert_with(|| {
+                if !cache.contains_key(word) {
                     let mut ids = Vec::new();
                     self.word_ids(word, &mut ids);
                     let mut s = [0f32; DIMS];
                     for &id in &ids {
                         self.add_row(id, &mut s);
                     }
-                    (s, ids.len())
-                });
-                for (a, b) in sum.iter_mut().zip(word_sum.iter()) {
-                    *a += b;
+                    cache.insert(word.to_owned(), (s, ids.len()));
                 }
-                count += *n;
+                if let Some((word_sum, n)) = cache.get(word) {
+                    for (a, b) in sum.iter_mut().zip(word_sum.iter()) {
+                        *a += b;
+                    }
+                    count += *n;
+                }
                 true
             });
-            out.push(Vector::unit(sum));
+            each(normalize(&mut sum).then_some(&sum));
         }
-        out
     }
+}
+
+/// Scales `v` to length 1; `false` (and `v` unchanged) when it is zero.
+fn normalize(v: &mut [f32; DIMS]) -> bool {
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if norm <= f32::EPSILON {
+        return false;
+    }
+    for x in v.iter_mut() {
+        *x /= norm;
+    }
+    true
 }
 
 /// A unit vector.
@@ -186,14 +205,7 @@ impl Vector {
     /// `sum` scaled to length 1 (the mean's direction is the sum's), or
     /// `None` when it is zero.
     fn unit(mut sum: [f32; DIMS]) -> Option<Vector> {
-        let norm = sum.iter().map(|x| x * x).sum::<f32>().sqrt();
-        if norm <= f32::EPSILON {
-            return None;
-        }
-        for x in &mut sum {
-            *x /= norm;
-        }
-        Some(Vector(Box::new(sum)))
+        normalize(&mut sum).then(|| Vector(Box::new(sum)))
     }
 
     /// The cosine of two unit vectors.
@@ -225,7 +237,29 @@ fn for_each_word(text: &str, mut f: impl FnMut(&str) -> bool) {
         go_on
     };
     for c in text.chars() {
-        if c == '\0' || c == '\u{fffd}' || (is_control(c)) {
+        // Most text is ASCII: its classes need no Unicode table.
+        if c.is_ascii() {
+            if c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r') {
+                // BERT drops control characters (joining what is around
+                // them), keeping tab and newlines as whitespace.
+            } else if matches!(c, ' ' | '\t' | '\n' | '\r') {
+                if !flush(&mut word, &mut f) {
+                    return;
+                }
+            } else if c.is_ascii_punctuation() {
+                if !flush(&mut word, &mut f) {
+                    return;
+                }
+                word.push(c);
+                if !flush(&mut word, &mut f) {
+                    return;
+                }
+            } else {
+                word.push(c.to_ascii_lowercase());
+            }
+            continue;
+        }
+        if c == '\u{fffd}' || is_control(c) {
             continue;
         }
         if c.is_whitespace() {
