@@ -34,6 +34,7 @@ committed one and whose rows have cosine at least ROW_COSINE with it; on
 the machine that made the committed files it reproduces them byte for byte.
 """
 import argparse
+import json
 import pathlib
 import struct
 import sys
@@ -121,8 +122,13 @@ def reference(model):
         "# dropped, as model2vec does). `cos` lines: two sentence numbers (from 0) and",
         "# the cosine of their embeddings (model2vec's float vectors).",
     ]
-    ids = model.tokenize(REFERENCE_SENTENCES)
-    for sentence, row in zip(REFERENCE_SENTENCES, ids):
+    # And every message of the tuning set: hundreds of casual, misspelt
+    # sentences, so the Rust WordPiece is checked on real text too.
+    tuning = HERE.parent / "docs/tuning-realistic.jsonl"
+    extra = [json.loads(l)["q"] for l in tuning.read_text(encoding="utf-8").splitlines() if l.strip()]
+    sentences = REFERENCE_SENTENCES + [q for q in extra if "\t" not in q and "\n" not in q]
+    ids = model.tokenize(sentences)
+    for sentence, row in zip(sentences, ids):
         lines.append("ids\t" + sentence + "\t" + " ".join(str(i) for i in row))
     emb = model.encode(REFERENCE_SENTENCES)
     for a, b in REFERENCE_PAIRS:

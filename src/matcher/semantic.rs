@@ -16,8 +16,6 @@
 use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
-use tokenizers::models::wordpiece::WordPiece;
-use tokenizers::Model as _;
 use unicode_categories::UnicodeCategories;
 use unicode_normalization::UnicodeNormalization;
 
@@ -43,10 +41,12 @@ const MAX_TOKENS: usize = 256;
 
 /// The vectors and the tokenizer, built once.
 pub struct Model {
-    wordpiece: WordPiece,
+    /// Word-initial pieces, and continuing pieces without their `##`,
+    /// borrowed from the embedded vocabulary.
+    heads: FxHashMap<&'static str, u32>,
+    tails: FxHashMap<&'static str, u32>,
     scales: Vec<f32>,
     rows: &'static [u8],
-    unknown: Option<u32>,
 }
 
 /// The model, built on first use; `None` if the embedded data were
@@ -75,22 +75,24 @@ impl Model {
             .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
             .collect();
         let data = VECTORS.get(scales_end..scales_end + rows * dims)?;
-        let vocab = WordPiece::read_bytes(VOCAB.as_bytes()).ok()?;
-        if vocab.len() != rows {
+        let (mut heads, mut tails) = (FxHashMap::default(), FxHashMap::default());
+        let mut count = 0usize;
+        for (id, token) in VOCAB.lines().enumerate() {
+            let id = u32::try_from(id).ok()?;
+            match token.strip_prefix("##") {
+                Some(tail) if !tail.is_empty() => tails.insert(tail, id),
+                _ => heads.insert(token, id),
+            };
+            count += 1;
+        }
+        if count != rows {
             return None;
         }
-        let unknown = vocab.get("[UNK]").copied();
-        let wordpiece = WordPiece::builder()
-            .vocab(vocab)
-            .unk_token("[UNK]".to_owned())
-            .max_input_chars_per_word(MAX_WORD_CHARS)
-            .build()
-            .ok()?;
         Some(Model {
-            wordpiece,
+            heads,
+            tails,
             scales,
             rows: data,
-            unknown,
         })
     }
 
@@ -108,15 +110,34 @@ impl Model {
         ids
     }
 
-    /// Appends the ids of one pre-tokenized word.
+    /// Appends the ids of one pre-tokenized word: WordPiece, longest piece
+    /// first from the left, as the Hugging Face tokenizer does. A word with
+    /// a part no piece covers, or longer than [`MAX_WORD_CHARS`], is the
+    /// unknown token, which model2vec leaves out: nothing is appended.
     fn word_ids(&self, word: &str, ids: &mut Vec<u32>) {
-        if let Ok(tokens) = self.wordpiece.tokenize(word) {
-            ids.extend(
-                tokens
-                    .iter()
-                    .map(|t| t.id)
-                    .filter(|&id| Some(id) != self.unknown),
-            );
+        if word.chars().count() > MAX_WORD_CHARS {
+            return;
+        }
+        let first = ids.len();
+        let mut start = 0;
+        while start < word.len() {
+            let pieces = if start == 0 { &self.heads } else { &self.tails };
+            let mut end = word.len();
+            let found = loop {
+                if end <= start {
+                    break None;
+                }
+                if let Some(&id) = word.get(start..end).and_then(|p| pieces.get(p)) {
+                    break Some(id);
+                }
+                end -= word[..end].chars().next_back().map_or(1, char::len_utf8);
+            };
+            let Some(id) = found else {
+                ids.truncate(first);
+                return;
+            };
+            ids.push(id);
+            start = end;
         }
     }
 
