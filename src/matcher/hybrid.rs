@@ -98,8 +98,20 @@ impl SemanticIndex {
     }
 }
 
-/// A question's quantized vector, or `None` when it has no known token.
+/// How many characters of a question the semantic layer reads. A
+/// sentence vector is a mean, so in a long message the part that asks is
+/// diluted by the rest anyway; the tuning sets' longest message has 110
+/// characters; and reading 300 of hostile text, not 500, keeps the
+/// 100,000-line hostile run near its budget (docs/PERFORMANCE.md).
+pub const MAX_SEMANTIC_CHARS: usize = 300;
+
+/// A question's quantized vector (of its first [`MAX_SEMANTIC_CHARS`]
+/// characters), or `None` when it has no known token.
 pub fn query(text: &str) -> Option<QueryVector> {
+    let text = match text.char_indices().nth(MAX_SEMANTIC_CHARS) {
+        Some((at, _)) => &text[..at],
+        None => text,
+    };
     let v = semantic::model()?.embed(text)?;
     let (row, scale) = quantize(&v.0);
     Some(QueryVector { row, scale })

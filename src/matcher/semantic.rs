@@ -45,6 +45,10 @@ pub struct Model {
     /// borrowed from the embedded vocabulary.
     heads: FxHashMap<&'static str, u32>,
     tails: FxHashMap<&'static str, u32>,
+    /// The longest piece, in bytes: no longer part of a word can match, so
+    /// WordPiece need not try one (the same tokens, a fraction of the
+    /// lookups in a long word).
+    longest: usize,
     scales: Vec<f32>,
     rows: &'static [u8],
 }
@@ -88,9 +92,11 @@ impl Model {
         if count != rows {
             return None;
         }
+        let longest = heads.keys().chain(tails.keys()).map(|p| p.len()).max()?;
         Some(Model {
             heads,
             tails,
+            longest,
             scales,
             rows: data,
         })
@@ -122,7 +128,10 @@ impl Model {
         let mut start = 0;
         while start < word.len() {
             let pieces = if start == 0 { &self.heads } else { &self.tails };
-            let mut end = word.len();
+            let mut end = word.len().min(start + self.longest);
+            while !word.is_char_boundary(end) {
+                end -= 1;
+            }
             let found = loop {
                 if end <= start {
                     break None;
