@@ -137,9 +137,10 @@ pub fn catalog_files(entries: usize, seed: u64) -> BTreeMap<String, Vec<u8>> {
         ("topics.toml".to_owned(), topics_toml.into_bytes()),
         ("entries.toml".to_owned(), entries_toml.into_bytes()),
         ("synonyms.toml".to_owned(), synonyms.as_bytes().to_vec()),
+        // The shipped texts: they name no entry, topic or article.
         (
             "messages.toml".to_owned(),
-            b"disclaimer = \"Not medical advice.\"\n".to_vec(),
+            include_bytes!("../faq/messages.toml").to_vec(),
         ),
         ("red-flags.toml".to_owned(), red_flags.as_bytes().to_vec()),
         ("crisis.toml".to_owned(), crisis.as_bytes().to_vec()),

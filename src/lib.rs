@@ -10,9 +10,11 @@
 //!
 //! 1. [`content`] holds the catalog moderators edit in `faq/`: source
 //!    articles split into sections, topics, entries with verbatim quotes,
-//!    synonyms and the disclaimer. Loading checks everything and reports
-//!    every problem with `file:line`; only a fully valid [`content::Catalog`]
-//!    is ever built.
+//!    synonyms, and every text the bot says besides answers (the
+//!    disclaimer, `/help`, notices: [`content::Messages`], filled in by
+//!    [`content::fill`]). Loading checks everything and reports every
+//!    problem with `file:line`; only a fully valid [`content::Catalog`] is
+//!    ever built.
 //! 2. [`matcher`] indexes a catalog and matches a question to it:
 //!    normalisation, typo correction, synonyms, IDF-weighted scoring, and an
 //!    [`matcher::Outcome`] decided by named thresholds (answer, suggest,

@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::content::{Catalog, Entry, FlagKind, Topic};
+use crate::content::{fill, Catalog, Entry, FlagKind, Messages, Topic};
 use crate::matcher::{Match, Matcher, Outcome};
 
 /// Discord's limit on a message's content, in characters.
@@ -19,42 +19,70 @@ pub const NEAREST_TOPICS: usize = 3;
 /// The reply to a matched question, exactly as the bot posts it.
 pub fn render(matcher: &Matcher, m: &Match) -> String {
     let catalog = matcher.catalog();
+    let messages = &catalog.messages;
     let body = match (m.outcome, m.entry) {
         (Outcome::Urgent, _) => match matcher.red_flag(m) {
             Some(flag) if flag.kind == FlagKind::Crisis => catalog.crisis.text(),
             Some(flag) => catalog.red_flags.emergency_text(&flag.name),
-            None => catalog.red_flags.emergency_text("a warning sign"),
+            None => catalog.red_flags.emergency_text(&messages.unnamed_reason),
         },
         (Outcome::Answer, Some(i)) => answer_body(catalog, matcher.entry(i)),
         (Outcome::Chat, _) => match matcher.talk(m) {
             Some(talk) => talk.reply.clone(),
             // A chat match always names its talk; were it not to, the
             // help text says what the bot can do just as well.
-            None => help_body().to_owned(),
+            None => help_body(catalog),
         },
         (Outcome::Suggest, _) => {
-            let mut text = String::from("I'm not sure which question you mean. Did you mean:\n");
-            for (n, s) in m.suggestions.iter().enumerate() {
-                text.push_str(&format!("{}. {}\n", n + 1, matcher.entry(s.entry).question));
-            }
-            text.push_str("Ask again with the one you mean, or browse with `/topics`.");
-            text
-        }
-        _ => {
-            let topics: Vec<&str> = matcher
-                .nearest_topics(m, NEAREST_TOPICS)
-                .into_iter()
-                .map(|t| t.name.as_str())
+            let questions: Vec<&str> = m
+                .suggestions
+                .iter()
+                .map(|s| matcher.entry(s.entry).question.as_str())
                 .collect();
-            format!(
-                "I don't have an answer for that. I only answer from two articles about \
-                 acupressure and acupuncture for back pain, and they don't cover it.\n\
-                 Nearest topics I do cover: {}. Browse them all with `/topics`.",
-                topics.join(", ")
-            )
+            suggest_body(messages, &questions)
         }
+        _ => no_answer_body(catalog, &matcher.nearest_topics(m, NEAREST_TOPICS)),
     };
     with_disclaimer(catalog, body)
+}
+
+/// The "did you mean" reply offering `questions`, without the disclaimer.
+pub(crate) fn suggest_body(messages: &Messages, questions: &[&str]) -> String {
+    let lines: Vec<String> = questions
+        .iter()
+        .enumerate()
+        .map(|(n, q)| format!("{}. {q}", n + 1))
+        .collect();
+    fill(&messages.suggest, &[("questions", &lines.join("\n"))])
+}
+
+/// The reply to a question the articles do not cover, pointing to
+/// `topics`, without the disclaimer.
+pub(crate) fn no_answer_body(catalog: &Catalog, topics: &[&Topic]) -> String {
+    let names: Vec<&str> = topics.iter().map(|t| t.name.as_str()).collect();
+    fill(
+        &catalog.messages.no_answer,
+        &[
+            ("topics", &names.join(", ")),
+            ("articles", &article_titles(catalog)),
+            ("article_count", &catalog.sources.len().to_string()),
+        ],
+    )
+}
+
+/// The articles' titles in a sentence: "*A*", "*A* and *B*", "*A*, *B* and
+/// *C*" (the word between the last two from `messages.toml`).
+fn article_titles(catalog: &Catalog) -> String {
+    let titles: Vec<String> = catalog
+        .sources
+        .iter()
+        .map(|s| format!("*{}*", s.title))
+        .collect();
+    match titles.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} {} {last}", rest.join(", "), catalog.messages.and),
+    }
 }
 
 /// An entry shown on its own (a suggestion clicked, `/topic` opened), with
@@ -74,71 +102,113 @@ pub fn render_topic(catalog: &Catalog, topic: &Topic) -> String {
 
 /// The list of all topics.
 pub fn render_topics(catalog: &Catalog) -> String {
-    let mut text = String::from("**Topics I can answer questions about**\n");
-    for topic in &catalog.topics {
-        let count = catalog.entries_in(&topic.id).count();
-        text.push_str(&format!(
-            "• **{}** (`{}`, {count} questions): {}\n",
-            topic.name, topic.id, topic.summary
-        ));
-    }
-    with_disclaimer(catalog, text.trim_end().to_owned())
+    let messages = &catalog.messages;
+    let lines: Vec<String> = catalog
+        .topics
+        .iter()
+        .map(|topic| {
+            let count = catalog.entries_in(&topic.id).count().to_string();
+            fill(
+                &messages.topics_item,
+                &[
+                    ("name", &topic.name),
+                    ("id", &topic.id),
+                    ("count", &count),
+                    ("summary", &topic.summary),
+                ],
+            )
+        })
+        .collect();
+    let text = fill(&messages.topics, &[("topics", &lines.join("\n"))]);
+    with_disclaimer(catalog, text)
 }
 
 /// The source articles.
 pub fn render_sources(catalog: &Catalog) -> String {
-    let mut text = String::from("**My answers come only from these articles**\n");
-    for source in &catalog.sources {
-        let sections = source.sections.iter().filter(|s| s.skip.is_none()).count();
-        text.push_str(&format!(
-            "• *{}* ({sections} sections used)\n",
-            source.title
-        ));
-    }
-    with_disclaimer(catalog, text.trim_end().to_owned())
+    let messages = &catalog.messages;
+    let lines: Vec<String> = catalog
+        .sources
+        .iter()
+        .map(|source| {
+            let sections = source.sections.iter().filter(|s| s.skip.is_none()).count();
+            fill(
+                &messages.sources_item,
+                &[
+                    ("title", &source.title),
+                    ("sections", &sections.to_string()),
+                ],
+            )
+        })
+        .collect();
+    let text = fill(&messages.sources, &[("sources", &lines.join("\n"))]);
+    with_disclaimer(catalog, text)
 }
 
 /// How to use the bot.
 pub fn render_help(catalog: &Catalog) -> String {
-    with_disclaimer(catalog, help_body().to_owned())
+    with_disclaimer(catalog, help_body(catalog))
 }
 
-/// The text of `/help`, without the disclaimer.
-fn help_body() -> &'static str {
-    "**Ask me about back pain, acupressure and acupuncture**\n\
-        • Mention me with your question, send me a DM, or use `/ask`.\n\
-        • `/topics` lists what I can answer; `/topic` opens one topic.\n\
-        • `/sources` shows the articles my answers come from.\n\
-        I answer only from those articles and say so when they don't cover \
-        something. If your back pain came with numbness, loss of bladder or \
-        bowel control, a fall or an accident, fever, or chest pain, seek \
-        medical care now."
+/// The text of `/help`, without the disclaimer: the red flags it lists are
+/// the emergency flags of `red-flags.toml`, by name.
+pub(crate) fn help_body(catalog: &Catalog) -> String {
+    let flags: Vec<String> = catalog
+        .red_flags
+        .flags
+        .iter()
+        .filter(|f| f.kind == FlagKind::Emergency)
+        .map(|f| format!("• {}", f.name))
+        .collect();
+    fill(
+        &catalog.messages.help,
+        &[
+            ("flags", &flags.join("\n")),
+            ("articles", &article_titles(catalog)),
+            ("article_count", &catalog.sources.len().to_string()),
+        ],
+    )
 }
 
 fn answer_body(catalog: &Catalog, entry: &Entry) -> String {
+    let messages = &catalog.messages;
     let mut text = format!("**{}**\n{}\n\n", entry.question, entry.answer);
     // Two quotes from one section are one source to the reader.
     let mut citations: Vec<String> = Vec::new();
     for c in &entry.sources {
         let title = catalog.source(&c.source).map_or("", |s| s.title.as_str());
-        let citation = format!("*{title}*, section \"{}\"", c.section);
+        let citation = fill(
+            &messages.citation,
+            &[("title", title), ("section", &c.section)],
+        );
         if !citations.contains(&citation) {
             citations.push(citation);
         }
     }
     if let [one] = citations.as_slice() {
-        text.push_str(&format!("Source: {one}"));
+        text.push_str(&fill(&messages.answer_source, &[("source", one)]));
     } else {
-        text.push_str("Sources:");
-        for c in &citations {
-            text.push_str(&format!("\n• {c}"));
-        }
+        let lines: Vec<String> = citations.iter().map(|c| format!("• {c}")).collect();
+        text.push_str(&fill(
+            &messages.answer_sources,
+            &[("sources", &lines.join("\n"))],
+        ));
     }
     text
 }
 
+/// `body` with the disclaimer under it, cut (with "…") if the two would
+/// not fit one Discord message. The load checks keep every reply they can
+/// foresee within the limit; this keeps the rest, so the disclaimer is
+/// never lost to Discord refusing a long message.
 fn with_disclaimer(catalog: &Catalog, body: String) -> String {
-    catalog.messages.wrap(body)
+    let messages = &catalog.messages;
+    let room = DISCORD_MESSAGE_LIMIT.saturating_sub(messages.disclaimer.chars().count() + 2);
+    if body.chars().count() <= room {
+        return messages.wrap(body);
+    }
+    let mut cut: String = body.chars().take(room.saturating_sub(1)).collect();
+    cut.push('…');
+    messages.wrap(cut)
 }
 
 /// One line of `backpain-bot ask --json`: the contract scripts rely on.
@@ -259,4 +329,30 @@ impl<'a> AskRecord<'a> {
 
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reply the load checks could not foresee (here a question made too
+    /// long by hand) is cut to one Discord message and keeps its
+    /// disclaimer.
+    #[test]
+    fn a_reply_too_long_is_cut_and_keeps_the_disclaimer() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("faq");
+        let mut catalog = match crate::content::load_dir(&dir) {
+            Ok(catalog) => catalog,
+            Err(problems) => panic!("shipped content: {problems:?}"),
+        };
+        let mut entry = catalog.entries[0].clone();
+        entry.question = "why ".repeat(600);
+        catalog.entries[0] = entry.clone();
+        let text = render_entry(&catalog, &entry);
+        assert_eq!(text.chars().count(), DISCORD_MESSAGE_LIMIT);
+        assert!(text.ends_with(&format!("…\n\n{}", catalog.messages.disclaimer)));
+        // One that fits is untouched.
+        let short = render_entry(&catalog, &catalog.entries[1]);
+        assert!(!short.contains('…') || catalog.entries[1].answer.contains('…'));
+    }
 }

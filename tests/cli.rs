@@ -128,6 +128,71 @@ fn ask_text_prints_the_same_reply_as_json() {
     );
 }
 
+/// The reply `ask --json` gives to `question` on the content in `faq`.
+fn reply_on(faq: &Path, question: &str) -> String {
+    let faq_arg = faq.to_str().expect("a UTF-8 temp path");
+    let out = run(&["ask", "--json", "--content", faq_arg, question], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let row: Value = serde_json::from_str(stdout(&out).trim()).expect("JSON");
+    row["reply"].as_str().unwrap_or_default().to_owned()
+}
+
+/// What the bot says besides answers comes from messages.toml: a moderator
+/// who rewords a text there changes the reply, placeholders filled in, and
+/// the disclaimer still ends it.
+#[test]
+fn rewording_messages_toml_changes_what_the_bot_says() {
+    let (_dir, faq) = broken_content(&[
+        Edit::Replace(
+            "messages.toml",
+            "I don't have an answer for that. I only answer from {articles}",
+            "Sorry, my {article_count} articles don't say ({articles})",
+        ),
+        Edit::Replace("messages.toml", "Did you mean:", "Which of these is it?"),
+    ]);
+    let shipped = common::shipped().catalog();
+    let disclaimer = &shipped.messages.disclaimer;
+    let none = reply_on(&faq, "how do I bake bread");
+    assert!(
+        none.starts_with(
+            "Sorry, my 2 articles don't say (*Can Acupressure Help With Back Pain?* and \
+             *Acupuncture and Acupressure for Back Pain: Ancient Techniques for Modern Relief*)"
+        ),
+        "{none}"
+    );
+    assert!(!none.contains("I don't have an answer"), "{none}");
+    assert!(none.ends_with(disclaimer.as_str()), "{none}");
+    let suggest = reply_on(&faq, "side effects");
+    assert!(suggest.contains("Which of these is it?\n1. "), "{suggest}");
+    assert!(!suggest.contains("Did you mean"), "{suggest}");
+    assert!(suggest.ends_with(disclaimer.as_str()), "{suggest}");
+}
+
+/// The no-answer reply names the articles from sources.toml: a third
+/// article is named with no change to the code or to messages.toml.
+#[test]
+fn a_new_article_is_named_in_the_no_answer_reply() {
+    let (_dir, faq) = broken_content(&[Edit::Append(
+        "sources.toml",
+        "\n[[source]]\nid = \"third\"\ntitle = \"A Third Article\"\nfile = \"articles/third.txt\"\n\n\
+         [[source.section]]\nheading = \"Only Heading\"\nskip = \"Nothing to answer from yet.\"\n",
+    )]);
+    std::fs::write(
+        faq.join("articles/third.txt"),
+        "Only Heading\n\nSome text.\n",
+    )
+    .expect("write");
+    let none = reply_on(&faq, "how do I bake bread");
+    assert!(
+        none.contains(
+            "*Can Acupressure Help With Back Pain?*, *Acupuncture and Acupressure for Back \
+             Pain: Ancient Techniques for Modern Relief* and *A Third Article*, and they don't \
+             cover it."
+        ),
+        "{none}"
+    );
+}
+
 #[test]
 fn default_content_is_found_from_any_directory() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -547,6 +612,35 @@ fn broken_content_is_reported_in_full_and_the_bot_refuses_to_start() {
             at: At::File,
             says: "the file is missing",
         }],
+    );
+    check_broken(
+        "misused placeholders in the bot's texts",
+        &[
+            Edit::Replace(
+                "messages.toml",
+                "wait {seconds} seconds",
+                "wait {secnds} seconds",
+            ),
+            Edit::Replace(
+                "messages.toml",
+                "medical care now:\n{flags}",
+                "medical care now.",
+            ),
+        ],
+        &[
+            Expect {
+                file: "messages.toml",
+                at: At::First("help = "),
+                says: "`help` must contain {flags}, where the red flags that need medical care \
+                       now are listed",
+            },
+            Expect {
+                file: "messages.toml",
+                at: At::First("{secnds}"),
+                says: "`cooldown`: \"{secnds}\" is not one of the placeholders this text can \
+                       use: {seconds}",
+            },
+        ],
     );
     let every_file_missing: Vec<Expect> = backpain_bot::content::FILES
         .iter()

@@ -4,7 +4,7 @@
 
 mod common;
 
-use backpain_bot::content::{normalize_quoted, MAX_ANSWER_CHARS};
+use backpain_bot::content::{normalize_quoted, FlagKind, MAX_ANSWER_CHARS};
 use backpain_bot::matcher::{Match, Outcome, Scored};
 use backpain_bot::reply::{self, DISCORD_MESSAGE_LIMIT};
 
@@ -165,6 +165,27 @@ fn every_reply_fits_and_carries_the_disclaimer() {
     }
     check("sources", &reply::render_sources(catalog), disclaimer);
     check("help", &reply::render_help(catalog), disclaimer);
+}
+
+/// `/help` lists the red flags of red-flags.toml by name (every emergency
+/// flag; the crisis reply is not medical care) and the articles of
+/// sources.toml by title, under the wording of messages.toml.
+#[test]
+fn help_lists_the_red_flags_and_articles_from_the_content() {
+    let catalog = common::shipped().catalog();
+    let help = reply::render_help(catalog);
+    let intro = catalog.messages.help.split('{').next().unwrap_or_default();
+    assert!(!intro.is_empty() && help.starts_with(intro), "{help}");
+    for flag in &catalog.red_flags.flags {
+        let line = format!("\n• {}", flag.name);
+        match flag.kind {
+            FlagKind::Emergency => assert!(help.contains(&line), "{}: {help}", flag.id),
+            FlagKind::Crisis => assert!(!help.contains(&flag.name), "{}: {help}", flag.id),
+        }
+    }
+    for source in &catalog.sources {
+        assert!(help.contains(&format!("*{}*", source.title)), "{help}");
+    }
 }
 
 #[test]

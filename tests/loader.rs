@@ -73,6 +73,32 @@ words = ["needle", "needles", "pins"]
 "#;
 
 const MESSAGES: &str = r#"disclaimer = "Not medical advice."
+no_answer = "No answer in {articles}. Try {topics}."
+suggest = "Did you mean:\n{questions}"
+answer_source = "Source: {source}"
+answer_sources = "Sources:\n{sources}"
+citation = "*{title}*, \"{section}\""
+topics = "Topics:\n{topics}"
+topics_item = "{name} ({count})"
+sources = "Articles:\n{sources}"
+sources_item = "{title}"
+topic_menu = "Open a question"
+no_topic = "No such topic."
+entry_gone = "That question is gone."
+help = "Ask me. Seek care now for:\n{flags}"
+unnamed_reason = "a warning sign"
+cooldown = "Wait {seconds} seconds."
+cooldown_one_second = "Wait 1 second."
+cooldown_unknown = "Wait a little."
+reload_not_moderator = "Moderators only."
+reload_interrupted = "Shutting down."
+reload_failed = "The reload failed."
+reload_refused = "{count} problems:\n{problems}"
+reload_refused_one = "1 problem:\n{problems}"
+reload_done = "Reloaded: {entries} entries.\nAdded: {added}"
+reload_none = "none"
+list_more = "and {count} more"
+and = "and"
 "#;
 
 const RED_FLAGS: &str = r#"message = "Seek care now: {reason}."
@@ -192,7 +218,7 @@ fn syntax_and_schema_problems() {
             "",
             Some("disclaimer = \"x\"\nfooter = \"y\"\n"),
         )],
-        &["faq/messages.toml:2: unknown key `footer`, expected `disclaimer` (check its spelling)"],
+        &["faq/messages.toml:2: unknown key `footer`: this file holds only the texts its comments describe (check its spelling)"],
     );
     check(
         &[("topics.toml", "", Some("[topic]\nid = \"basics\"\n"))],
@@ -439,6 +465,108 @@ fn red_flag_and_coverage_problems() {
     check(
         &[("sources.toml", "skip = \"Nothing follows it.\"\n", Some(""))],
         &["faq/sources.toml:13: section \"Skipped Heading\" of source \"art\" is cited by no entry: cite it, or mark it with skip = \"why it is left out\""],
+    );
+}
+
+/// The bot's own texts: every key there, none empty, placeholders the
+/// ones each text can use and must use, and every reply within one Discord
+/// message once the lists from the other files are filled in.
+#[test]
+fn message_problems() {
+    check(
+        &[("messages.toml", "cooldown = ", Some("cooldwn = "))],
+        &["faq/messages.toml:16: unknown key `cooldwn` (check its spelling: `cooldown`?)"],
+    );
+    check(
+        &[(
+            "messages.toml",
+            "help = \"Ask me. Seek care now for:\\n{flags}\"\n",
+            Some(""),
+        )],
+        &["faq/messages.toml: missing key `help` (the text of /help): add it"],
+    );
+    check(
+        &[
+            ("messages.toml", "topic_menu = \"Open a question\"\n", Some("")),
+            ("messages.toml", "and = \"and\"\n", Some("")),
+        ],
+        &[
+            "faq/messages.toml: missing key `topic_menu` (the menu under a topic): add it",
+            "faq/messages.toml: missing key `and` (the word between the last two titles of {articles}): add it",
+        ],
+    );
+    check(
+        &[("messages.toml", "Wait {seconds} seconds.", Some("Wait {secnds} seconds."))],
+        &["faq/messages.toml:16: `cooldown`: \"{secnds}\" is not one of the placeholders this text can use: {seconds}"],
+    );
+    check(
+        &[("messages.toml", "{name} ({count})", Some("{name} ({count}) {title}"))],
+        &["faq/messages.toml:8: `topics_item`: \"{title}\" is not one of the placeholders this text can use: {name}, {id}, {count}, {summary}"],
+    );
+    check(
+        &[("messages.toml", "No such topic.", Some("No such {topic}."))],
+        &["faq/messages.toml:12: `no_topic`: \"{topic}\" is not a placeholder this text can use (it takes none)"],
+    );
+    check(
+        &[("messages.toml", "Wait {seconds} seconds.", Some("Wait a few seconds."))],
+        &["faq/messages.toml:16: `cooldown` must contain {seconds}, where the number of seconds to wait goes"],
+    );
+    check(
+        &[("messages.toml", "\"*{title}*, \\\"{section}\\\"\"", Some("\"*{title}*\""))],
+        &["faq/messages.toml:6: `citation` must contain {section}, where the section's heading goes"],
+    );
+    check(
+        &[("messages.toml", "Did you mean:\\n{questions}", Some("Did you mean one of these?"))],
+        &["faq/messages.toml:3: `suggest` must contain {questions}, where the questions it might be are listed"],
+    );
+    check(
+        &[("messages.toml", "Ask me. Seek care now for:\\n{flags}", Some("Ask me."))],
+        &["faq/messages.toml:14: `help` must contain {flags}, where the red flags that need medical care now are listed"],
+    );
+    check(
+        &[(
+            "messages.toml",
+            "topic_menu = \"Open a question\"",
+            Some("topic_menu = \"  \""),
+        )],
+        &["faq/messages.toml:11: `topic_menu` is empty"],
+    );
+    check(
+        &[("messages.toml", "and = \"and\"", Some("and = 3"))],
+        &["faq/messages.toml:27: wrong kind of value: integer `3`, expected a string"],
+    );
+    let long =
+        Box::leak(format!("Wait {{seconds}} seconds.{}", " Please.".repeat(250)).into_boxed_str());
+    check(
+        &[("messages.toml", "Wait {seconds} seconds.", Some(long))],
+        &["faq/messages.toml:16: `cooldown` is 2023 characters; with the disclaimer that is more than the 2000 a Discord message holds: shorten it"],
+    );
+    let menu = Box::leak(format!("topic_menu = \"{}\"", "a".repeat(151)).into_boxed_str());
+    check(
+        &[("messages.toml", "topic_menu = \"Open a question\"", Some(menu))],
+        &["faq/messages.toml:11: `topic_menu` is 151 characters; Discord shows at most 150 in a menu: shorten it"],
+    );
+    // The lists come from the other files: a long topic name, red flag or
+    // question makes a reply too long, reported where its text is.
+    let name = Box::leak(format!("name = \"{}\"", "Basic ".repeat(330)).into_boxed_str());
+    check(
+        &[("topics.toml", "name = \"Basics\"", Some(name))],
+        &["faq/messages.toml:2: `no_answer` would be 2032 characters with the longest topic names filled in and the disclaimer, more than the 2000 a Discord message holds: shorten it"],
+    );
+    let flag = Box::leak(format!("name = \"{}\"", "bladder ".repeat(125)).into_boxed_str());
+    check(
+        &[
+            ("messages.toml", "Ask me. Seek care now for:\\n{flags}", Some("Seek care now for:\\n{flags}\\nThat is:\\n{flags}")),
+            ("red-flags.toml", "name = \"loss of bladder control\"", Some(flag)),
+        ],
+        &["faq/messages.toml:14: `help` would be 2052 characters with every red flag and article filled in and the disclaimer, more than the 2000 a Discord message holds: shorten it"],
+    );
+    let question = Box::leak(
+        format!("question = \"{}?\"", "Are the needles thick ".repeat(90)).into_boxed_str(),
+    );
+    check(
+        &[("entries.toml", "question = \"Are the needles thick?\"", Some(question))],
+        &["faq/messages.toml:3: `suggest` would be 2043 characters with the longest questions filled in and the disclaimer, more than the 2000 a Discord message holds: shorten it"],
     );
 }
 

@@ -17,10 +17,11 @@ use toml::Spanned;
 use super::sandbox::{check_name, ContentDir, Refusal};
 use super::toml_file::{Record, TomlFile};
 use super::{
-    normalize_quoted, red_flags, small_talk, Catalog, Citation, Entry, Messages, Problem, Section,
-    Source, SynonymGroup, Topic, MAX_ANSWER_CHARS,
+    messages, normalize_quoted, red_flags, small_talk, Catalog, Citation, Entry, Messages, Problem,
+    Section, Source, SynonymGroup, Topic, MAX_ANSWER_CHARS,
 };
 use crate::parallel;
+use messages::MESSAGES;
 use red_flags::{CRISIS, RED_FLAGS};
 use small_talk::SMALL_TALK;
 
@@ -30,7 +31,6 @@ const TOPICS: &str = "topics.toml";
 /// The file that holds the FAQ entries.
 pub const ENTRIES: &str = "entries.toml";
 const SYNONYMS: &str = "synonyms.toml";
-const MESSAGES: &str = "messages.toml";
 
 /// The TOML files a content folder must hold (article texts are named in
 /// `sources.toml`).
@@ -110,16 +110,26 @@ pub fn parse(
         return Err(loader.problems);
     }
     match (messages, red_flags, crisis, small_talk) {
-        (Some(messages), Some(red_flags), Some(crisis), Some(small_talk)) => Ok(Catalog {
-            sources,
-            topics: topics.into_iter().map(|(t, _)| t).collect(),
-            entries,
-            synonyms,
-            messages,
-            red_flags,
-            crisis,
-            small_talk,
-        }),
+        (Some(messages), Some(red_flags), Some(crisis), Some(small_talk)) => {
+            let catalog = Catalog {
+                sources,
+                topics: topics.into_iter().map(|(t, _)| t).collect(),
+                entries,
+                synonyms,
+                messages,
+                red_flags,
+                crisis,
+                small_talk,
+            };
+            // The texts filled with lists from the other files, once they
+            // are all known.
+            let problems = messages::fits(&catalog, &loader.label(MESSAGES));
+            if problems.is_empty() {
+                Ok(catalog)
+            } else {
+                Err(problems)
+            }
+        }
         // `messages()`, `red_flags()`, `crisis()` and `small_talk()` record
         // a problem when they return `None`.
         _ => Err(loader.problems),
@@ -190,12 +200,6 @@ struct RawCitation {
 #[serde(deny_unknown_fields)]
 struct RawSynonym {
     words: Spanned<Vec<Spanned<String>>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawMessages {
-    disclaimer: Spanned<String>,
 }
 
 struct Loader<'r> {
@@ -387,14 +391,7 @@ impl Loader<'_> {
     }
 
     fn messages(&mut self) -> Option<Messages> {
-        self.with_file(MESSAGES, |f| {
-            let raw: RawMessages = f.table()?;
-            nonempty(f, "disclaimer", &raw.disclaimer);
-            Some(Messages {
-                disclaimer: trimmed(raw.disclaimer.into_inner()),
-            })
-        })
-        .flatten()
+        self.with_file(MESSAGES, messages::messages).flatten()
     }
 
     /// Every section must be cited by an entry or deliberately skipped:

@@ -1,5 +1,5 @@
 //! The content model: the articles, topics, FAQ entries, synonyms and
-//! messages that moderators edit in `faq/`, and the problems found in them.
+//! the bot's own texts that moderators edit in `faq/`, and the problems found in them.
 //!
 //! This module owns what a valid catalog *is*. Reading the TOML files and
 //! checking them lives in `load`; matching questions against a catalog lives
@@ -8,6 +8,7 @@
 //! and the one-line [`load_dir`] wrapper over it.
 
 mod load;
+mod messages;
 mod red_flags;
 mod sandbox;
 mod small_talk;
@@ -16,6 +17,7 @@ pub(crate) mod toml_file;
 use std::fmt;
 
 pub use load::{load_dir, parse, ENTRIES, FILES, SOURCES};
+pub use messages::{fill, Messages, MAX_MENU_PLACEHOLDER, MESSAGES};
 pub use red_flags::{
     Crisis, CrisisLine, FlagKind, Negation, Past, RedFlag, RedFlags, CRISIS, LINES, NUMBER, REASON,
     RED_FLAGS, YEAR,
@@ -44,7 +46,8 @@ pub struct Catalog {
     pub entries: Vec<Entry>,
     /// Groups of words the matcher treats as one.
     pub synonyms: Vec<SynonymGroup>,
-    /// Texts shown around answers.
+    /// The texts the bot says besides answers: the disclaimer, `/help`,
+    /// the "no answer" reply, notices.
     pub messages: Messages,
     /// Emergency and crisis red flags, checked before any matching.
     pub red_flags: RedFlags,
@@ -129,20 +132,6 @@ pub struct Citation {
 pub struct SynonymGroup {
     /// The group's words, canonical one first.
     pub words: Vec<String>,
-}
-
-/// Texts the bot adds around answers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Messages {
-    /// Appended to every reply.
-    pub disclaimer: String,
-}
-
-impl Messages {
-    /// A reply's body with the disclaimer under it: how every reply ends.
-    pub fn wrap(&self, body: String) -> String {
-        format!("{body}\n\n{}", self.disclaimer)
-    }
 }
 
 /// Counts shown by `backpain-bot check` and `/reload`.

@@ -112,6 +112,12 @@ impl<'a> TomlFile<'a> {
         });
     }
 
+    /// Records a problem on a line (or for the whole file).
+    pub fn problem_on_line(&mut self, line: Option<usize>, message: impl Into<String>) {
+        let problem = self.problem_at_line(line, message.into());
+        self.problems.push(problem);
+    }
+
     /// Records a problem on a spanned value's line.
     pub fn problem_at<T>(&mut self, at: &Spanned<T>, message: impl Into<String>) {
         self.problem(Some(at.span().start), message);

@@ -11,7 +11,7 @@ use tracing::{error, info, warn};
 use super::deliver::{self, DEFER_AFTER};
 use super::respond::{self, Reply};
 use super::{events, Context, Data, Error};
-use crate::content::Problem;
+use crate::content::{fill, Messages, Problem};
 use crate::matcher::topic_choices;
 use crate::reply::{self, DISCORD_MESSAGE_LIMIT};
 use crate::service::{Addressed, Decision, ReloadSummary};
@@ -63,7 +63,7 @@ async fn ask(
                 Decision::Notify { retry_after } => retry_after.as_secs(),
                 _ => 0,
             };
-            let notice = events::cooldown_notice(wait);
+            let notice = events::cooldown_notice(&matcher.catalog().messages, wait);
             return send(ctx, true, ready(respond::text(notice))).await;
         }
     };
@@ -106,10 +106,7 @@ async fn topic(
         .or_else(|| topic_choices(catalog, &name, 1).into_iter().next());
     let reply = match found {
         Some(topic) => respond::for_topic(catalog, topic),
-        None => respond::text(format!(
-            "I have no topic by that name. Use `/topics` to see them all.\n\n{}",
-            catalog.messages.disclaimer
-        )),
+        None => respond::text(catalog.messages.wrap(catalog.messages.no_topic.clone())),
     };
     send(ctx, false, ready(reply)).await
 }
@@ -145,13 +142,14 @@ async fn reload(ctx: Context<'_>) -> Result<(), Error> {
     // for the reload itself (see below).
     let _busy = ctx.data().in_flight.enter(ctx.id());
     let user = ctx.author().id;
+    // The replies are in the words of the content being served: that of a
+    // reload that failed is not used.
+    let messages = ctx.data().service.current().catalog().messages.clone();
     if !is_moderator(ctx) {
         // The permission default only hides the command in clients; a
         // crafted interaction reaches us anyway, so check again here.
         warn!(user = %user, guild = ?ctx.guild_id(), "refused /reload: not a moderator");
-        let text = "Only members with the Manage Server permission or a moderator role can \
-                    reload the FAQ."
-            .to_owned();
+        let text = messages.reload_not_moderator.clone();
         return send(ctx, true, ready(respond::text(text))).await;
     }
     let service = Arc::clone(&ctx.data().service);
@@ -167,11 +165,7 @@ async fn reload(ctx: Context<'_>) -> Result<(), Error> {
             built = build => built,
             _ = stopping.wait_for(|stop| *stop) => {
                 warn!(user = %user, "shutting down during a reload; not waiting for it");
-                return respond::text(
-                    "The bot is shutting down; the reload was not finished. Run `/reload` \
-                     again once it is back."
-                        .to_owned(),
-                );
+                return respond::text(messages.reload_interrupted.clone());
             }
         };
         let text = match built {
@@ -179,16 +173,16 @@ async fn reload(ctx: Context<'_>) -> Result<(), Error> {
                 info!(user = %user, added = summary.added.len(),
                       removed = summary.removed.len(), changed = summary.changed.len(),
                       "content reloaded");
-                summary_text(&summary)
+                summary_text(&messages, &summary)
             }
             Ok(Err(problems)) => {
                 warn!(user = %user, problems = problems.len(),
                       "reload refused: content has problems");
-                problems_text(&problems)
+                problems_text(&messages, &problems)
             }
             Err(e) => {
                 error!(user = %user, cause = %e, "reload failed");
-                "The reload failed; the old content is still being served.".to_owned()
+                messages.reload_failed.clone()
             }
         };
         respond::text(text)
@@ -240,15 +234,20 @@ fn is_moderator(ctx: Context<'_>) -> bool {
             .any(|r| ctx.data().moderator_roles.contains(r))
 }
 
-/// Room kept at the end of a clipped list for "…and N more.".
-const MORE_ROOM: usize = 40;
-
-/// Appends `items` to `text`, `sep` between them, as long as `text` stays
-/// within `limit` characters; the items that do not fit are counted in a
-/// last "…and N more." instead. The one place long lists are cut to fit a
-/// Discord message.
-fn push_clipped<T: std::fmt::Display>(text: &mut String, items: &[T], sep: &str, limit: usize) {
-    let mut len = text.chars().count();
+/// `items` with `sep` between them, in at most `room` characters: the
+/// items that do not fit are counted in a last `list_more` ("…and N more.")
+/// instead. The one place long lists are cut to fit a Discord message.
+fn clipped<T: std::fmt::Display>(
+    messages: &Messages,
+    items: &[T],
+    sep: &str,
+    room: usize,
+) -> String {
+    let more = |left: usize| fill(&messages.list_more, &[("count", &left.to_string())]);
+    // Room kept for the note, measured with the longest count it can show.
+    let more_room = sep.chars().count() + more(items.len()).chars().count();
+    let mut text = String::new();
+    let mut len = 0;
     for (shown, item) in items.iter().enumerate() {
         let piece = if shown == 0 {
             item.to_string()
@@ -257,61 +256,101 @@ fn push_clipped<T: std::fmt::Display>(text: &mut String, items: &[T], sep: &str,
         };
         let piece_len = piece.chars().count();
         let last = shown + 1 == items.len();
-        let room = if last { 0 } else { MORE_ROOM };
-        if len + piece_len + room > limit {
-            let lead = if shown == 0 { "" } else { sep };
-            text.push_str(&format!("{lead}…and {} more.", items.len() - shown));
-            return;
+        let keep = if last { 0 } else { more_room };
+        if len + piece_len + keep > room {
+            if shown > 0 {
+                text.push_str(sep);
+            }
+            text.push_str(&more(items.len() - shown));
+            return text;
         }
         text.push_str(&piece);
         len += piece_len;
     }
+    text
 }
 
 /// The problems that stopped a reload, as many as fit one message.
-fn problems_text(problems: &[Problem]) -> String {
-    let mut text = format!(
-        "The content has {} problem{}; nothing was changed and the old content is still \
-         being served.\n",
-        problems.len(),
-        if problems.len() == 1 { "" } else { "s" }
-    );
+fn problems_text(messages: &Messages, problems: &[Problem]) -> String {
+    let template = if problems.len() == 1 {
+        &messages.reload_refused_one
+    } else {
+        &messages.reload_refused
+    };
+    let count = problems.len().to_string();
+    let around = fill(template, &[("count", &count), ("problems", "")]);
+    let room = DISCORD_MESSAGE_LIMIT.saturating_sub(around.chars().count());
     let lines: Vec<String> = problems.iter().map(|p| format!("• {p}")).collect();
-    push_clipped(&mut text, &lines, "\n", DISCORD_MESSAGE_LIMIT);
-    text
+    let list = clipped(messages, &lines, "\n", room);
+    within_limit(fill(template, &[("count", &count), ("problems", &list)]))
 }
 
-/// What a reload changed, as [`ReloadSummary`] prints it but cut to one
-/// message: a reload that adds 1,000 entries still gets its reply. The
-/// three lists share the room, so a long one cannot crowd out the others.
-fn summary_text(summary: &ReloadSummary) -> String {
-    let mut text = format!("Reloaded: {}.", summary.now);
+/// What a reload changed, as [`ReloadSummary`] prints it but in the words of
+/// `messages.toml` and cut to one message: a reload that adds 1,000 entries
+/// still gets its reply. The three lists share the room, so a long one
+/// cannot crowd out the others.
+fn summary_text(messages: &Messages, summary: &ReloadSummary) -> String {
+    let now = &summary.now;
+    let mut values: Vec<(&str, String)> = [
+        ("entries", now.entries),
+        ("topics", now.topics),
+        ("sources", now.sources),
+        ("alternates", now.alternates),
+        ("red_flags", now.red_flags),
+        ("crisis_lines", now.crisis_lines),
+        ("small_talk", now.small_talk),
+    ]
+    .into_iter()
+    .map(|(name, n)| (name, n.to_string()))
+    .collect();
     let lists = [
-        ("Added", &summary.added),
-        ("Removed", &summary.removed),
-        ("Changed", &summary.changed),
+        ("added", &summary.added),
+        ("removed", &summary.removed),
+        ("changed", &summary.changed),
     ];
-    for (n, (label, ids)) in lists.iter().enumerate() {
-        text.push_str(&format!("\n{label}: "));
-        if ids.is_empty() {
-            text.push_str("none");
-            continue;
-        }
-        // What the lists after this one need at least: a label and a note.
-        let later: usize = lists[n + 1..]
-            .iter()
-            .map(|(label, _)| label.len() + 3 + MORE_ROOM)
-            .sum();
-        let used = text.chars().count();
-        let share = DISCORD_MESSAGE_LIMIT.saturating_sub(used + later) / (lists.len() - n);
-        push_clipped(&mut text, ids, ", ", used + share);
+    let filled = |values: &[(&str, String)]| {
+        let pairs: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        fill(&messages.reload_done, &pairs)
+    };
+    // The text around the lists, with the lists empty.
+    let mut around = values.clone();
+    around.extend(lists.iter().map(|(name, _)| (*name, String::new())));
+    let mut room = DISCORD_MESSAGE_LIMIT.saturating_sub(filled(&around).chars().count());
+    for (n, (name, ids)) in lists.iter().enumerate() {
+        let list = if ids.is_empty() {
+            messages.reload_none.clone()
+        } else {
+            clipped(messages, ids, ", ", room / (lists.len() - n))
+        };
+        room = room.saturating_sub(list.chars().count());
+        values.push((name, list));
     }
-    text
+    within_limit(filled(&values))
+}
+
+/// `text` cut to one Discord message, should a moderator's wording (a list
+/// placeholder written twice) have made it longer.
+fn within_limit(text: String) -> String {
+    if text.chars().count() <= DISCORD_MESSAGE_LIMIT {
+        return text;
+    }
+    let mut cut: String = text.chars().take(DISCORD_MESSAGE_LIMIT - 1).collect();
+    cut.push('…');
+    cut
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shipped texts.
+    fn messages() -> Messages {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("faq");
+        match crate::content::load_dir(&dir) {
+            Ok(catalog) => catalog.messages,
+            Err(problems) => panic!("shipped content: {problems:?}"),
+        }
+    }
 
     fn summary(added: usize, removed: usize, changed: usize) -> ReloadSummary {
         let ids = |prefix: &str, n: usize| -> Vec<String> {
@@ -336,7 +375,7 @@ mod tests {
     #[test]
     fn short_summaries_are_printed_whole() {
         for s in [summary(0, 0, 0), summary(3, 1, 2), summary(20, 0, 0)] {
-            assert_eq!(summary_text(&s), s.to_string());
+            assert_eq!(summary_text(&messages(), &s), s.to_string());
         }
     }
 
@@ -344,7 +383,7 @@ mod tests {
     fn long_summaries_fit_one_message() {
         for (a, r, c) in [(1000, 0, 0), (1000, 1000, 1000), (0, 0, 5000), (1, 1000, 1)] {
             let s = summary(a, r, c);
-            let text = summary_text(&s);
+            let text = summary_text(&messages(), &s);
             assert!(text.chars().count() <= DISCORD_MESSAGE_LIMIT, "{a} {r} {c}");
             for label in ["Added: ", "Removed: ", "Changed: "] {
                 assert!(text.contains(label), "{label} in {text}");
@@ -352,7 +391,7 @@ mod tests {
             assert!(text.contains("more."), "{text}");
         }
         // Nothing is lost silently: shown plus "more" is the whole list.
-        let text = summary_text(&summary(1000, 0, 0));
+        let text = summary_text(&messages(), &summary(1000, 0, 0));
         let shown = text.matches("added-entry-").count();
         let more: usize = text
             .split("…and ")
@@ -372,9 +411,14 @@ mod tests {
                 message: "something is wrong here".to_owned(),
             })
             .collect();
-        let text = problems_text(&problems);
+        let text = problems_text(&messages(), &problems);
         assert!(text.chars().count() <= DISCORD_MESSAGE_LIMIT);
         assert!(text.ends_with("more."), "{text}");
-        assert_eq!(problems_text(&problems[..2]).matches('•').count(), 2);
+        assert_eq!(
+            problems_text(&messages(), &problems[..2])
+                .matches('•')
+                .count(),
+            2
+        );
     }
 }

@@ -10,6 +10,7 @@ use tracing::{debug, info};
 use super::deliver::{Interaction, DEFER_AFTER};
 use super::respond::{self, Answering, Reply};
 use super::{Data, Error};
+use crate::content::{fill, Messages};
 use crate::cooldown::URGENT_REPEAT_WINDOW;
 use crate::matcher::{Match, Matcher, Outcome};
 use crate::service::{Addressed, Decision};
@@ -149,7 +150,8 @@ async fn on_message(
     ) {
         Decision::Reply(m) => m,
         Decision::Notify { retry_after } => {
-            send(respond::text(cooldown_notice(retry_after.as_secs()))).await;
+            let notice = cooldown_notice(&matcher.catalog().messages, retry_after.as_secs());
+            send(respond::text(notice)).await;
             return Ok(());
         }
         Decision::Silent => {
@@ -285,10 +287,7 @@ async fn on_component(data: &Data, click: &serenity::ComponentInteraction) -> Re
             respond::for_entry(catalog, entry)
         }
         // An old button whose entry a reload removed.
-        None => respond::text(format!(
-            "That question is no longer in the FAQ. Use `/topics` to browse what is.\n\n{}",
-            catalog.messages.disclaimer
-        )),
+        None => respond::text(catalog.messages.wrap(catalog.messages.entry_gone.clone())),
     };
     let to = Interaction {
         id: click.id,
@@ -331,19 +330,14 @@ pub fn answer(
 }
 
 /// The notice for a member who is asking faster than the cooldown allows
-/// (`retry_after_secs` 0 when unknown).
-pub fn cooldown_notice(retry_after_secs: u64) -> String {
-    match retry_after_secs {
-        0 => {
-            "You're asking questions quickly; please wait a little before the next one.".to_owned()
-        }
-        1 => {
-            "You're asking questions quickly; please wait 1 second before the next one.".to_owned()
-        }
-        n => {
-            format!("You're asking questions quickly; please wait {n} seconds before the next one.")
-        }
-    }
+/// (`retry_after_secs` 0 when unknown), in the words of `messages.toml`.
+pub fn cooldown_notice(messages: &Messages, retry_after_secs: u64) -> String {
+    let template = match retry_after_secs {
+        0 => &messages.cooldown_unknown,
+        1 => &messages.cooldown_one_second,
+        _ => &messages.cooldown,
+    };
+    fill(template, &[("seconds", &retry_after_secs.to_string())])
 }
 
 /// The question in a message or `/ask`: mentions of anyone (users

@@ -5,7 +5,7 @@
 
 use poise::serenity_prelude as serenity;
 
-use crate::content::{Catalog, Entry, Topic};
+use crate::content::{Catalog, Entry, Topic, MAX_MENU_PLACEHOLDER};
 use crate::matcher::{Match, Matcher, Outcome};
 use crate::reply;
 
@@ -90,7 +90,7 @@ pub fn for_topic(catalog: &Catalog, topic: &Topic) -> Reply {
         TOPIC_MENU_ID,
         serenity::CreateSelectMenuKind::String { options },
     )
-    .placeholder("Open a question");
+    .placeholder(clip(&catalog.messages.topic_menu, MAX_MENU_PLACEHOLDER));
     Reply {
         content: reply::render_topic(catalog, topic),
         components: vec![serenity::CreateActionRow::SelectMenu(menu)],
