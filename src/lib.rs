@@ -18,7 +18,11 @@
 //! 2. [`matcher`] indexes a catalog and matches a question to it:
 //!    normalisation, typo correction, synonyms, IDF-weighted scoring, and an
 //!    [`matcher::Outcome`] decided by named thresholds (answer, suggest,
-//!    no match).
+//!    no match). Where the words find nothing, a semantic layer
+//!    ([`matcher::semantic`]: static token vectors embedded in the binary,
+//!    read in place) proposes the entries nearest in meaning, and a
+//!    calibrated model of semantic and lexical evidence decides whether
+//!    to suggest them.
 //! 3. [`reply`] renders a match, an entry or a topic as the text the bot
 //!    posts, and as the `ask --json` record.
 //!
@@ -50,6 +54,9 @@
 //!   wrappers over it and the config file. Everything else parses from
 //!   `&str`, so tests rarely touch the disk. (Loading a large catalog uses a
 //!   second scoped thread; nothing outlives the call.)
+//! - Nothing downloads anything, at build or run time: the word list and
+//!   the semantic layer's vectors are committed files (`data/`, made by the
+//!   scripts beside them) compiled into the binary.
 //! - Only [`discord`] touches the network, and its handlers stay thin:
 //!   gather the input, call the core, send the result. No lock is held
 //!   across an `.await`.
