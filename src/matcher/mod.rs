@@ -80,7 +80,7 @@ const BAG_CREDIT: f64 = 0.5;
 /// than [`TIE_MARGIN`].
 const INEXACT_CAP: f64 = 0.95;
 
-/// The calibrated probability (see [`hybrid::Evidence::probability`]) at
+/// The calibrated probability (see `hybrid::Evidence::probability`) at
 /// or above which a question the lexical matcher found no match for is
 /// answered by its likeliest candidate: the lowest threshold whose added
 /// answers were right at least 19 times in 20 in cross-validation on the
