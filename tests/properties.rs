@@ -254,11 +254,17 @@ fn check_question(question: &str) -> Result<(), TestCaseError> {
     check_match(matcher, &m)?;
     check_reply(matcher, question, &m)?;
     let cut = first_chars(question, MAX_QUESTION_CHARS);
-    prop_assert_eq!(&matcher.ask(cut), &m);
+    // Matching reads the first MAX_QUESTION_CHARS characters; triage reads
+    // further on purpose (an emergency late in a long message must be
+    // seen), so a red flag past the cut may fire on the whole message only.
+    prop_assert_eq!(matcher.answer(cut), matcher.answer(question));
     let explained = matcher.explain(question);
     // After the red flag and the small talk found, if any.
     prop_assert!(explained.lines().any(|l| l.starts_with("tokens:")));
-    prop_assert_eq!(matcher.explain(cut), explained);
+    if matcher.triage(question) == matcher.triage(cut) {
+        prop_assert_eq!(&matcher.ask(cut), &m);
+        prop_assert_eq!(matcher.explain(cut), explained);
+    }
     Ok(())
 }
 
