@@ -108,11 +108,7 @@ pub const MAX_SEMANTIC_CHARS: usize = 300;
 /// A question's quantized vector (of its first [`MAX_SEMANTIC_CHARS`]
 /// characters), or `None` when it has no known token.
 pub fn query(text: &str) -> Option<QueryVector> {
-    let text = match text.char_indices().nth(MAX_SEMANTIC_CHARS) {
-        Some((at, _)) => &text[..at],
-        None => text,
-    };
-    let v = semantic::model()?.embed(text)?;
+    let v = semantic::model()?.embed(super::truncate(text, MAX_SEMANTIC_CHARS))?;
     let (row, scale) = quantize(&v.0);
     Some(QueryVector { row, scale })
 }

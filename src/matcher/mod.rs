@@ -528,10 +528,7 @@ impl Matcher {
         if tokens.is_empty() || query_total <= 0.0 {
             return Vec::new();
         }
-        let known: Vec<(u32, f64)> = tokens
-            .iter()
-            .filter_map(|t| t.id.map(|id| (id, t.weight * t.discount)))
-            .collect();
+        let known = known_tokens(tokens);
         let mut by_weight = known.clone();
         by_weight.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let min_recall = min_recall_for(min_confidence);
@@ -620,10 +617,7 @@ impl Matcher {
         lexical: &Match,
     ) -> Vec<(Scored, Evidence)> {
         let query_total: f64 = tokens.iter().map(|t| t.weight).sum();
-        let known: Vec<(u32, f64)> = tokens
-            .iter()
-            .filter_map(|t| t.id.map(|id| (id, t.weight * t.discount)))
-            .collect();
+        let known = known_tokens(tokens);
         // Without a word the content uses there is no lexical evidence, and
         // no candidate can reach a "did you mean" (`hybrid::tests`): a
         // message of made-up or off-topic words is not embedded at all.
@@ -646,11 +640,6 @@ impl Matcher {
         let Some(&(nearest, top)) = cosines.first() else {
             return Vec::new();
         };
-        let unknown: f64 = tokens
-            .iter()
-            .filter(|t| t.id.is_none())
-            .map(|t| t.weight)
-            .sum();
         let unknowns: Vec<f64> = tokens
             .iter()
             .filter(|t| t.id.is_none())
@@ -659,6 +648,7 @@ impl Matcher {
         let strongest_unknown =
             unknowns.iter().copied().fold(0.0, f64::max) / self.index.unknown_weight().max(1e-9);
         let unknown_words = unknowns.len().min(5) as f64 / 5.0;
+        let unknown: f64 = unknowns.iter().sum();
         let unknown_share = if query_total > 0.0 {
             unknown / query_total
         } else {
@@ -667,7 +657,6 @@ impl Matcher {
         let lexical_best = lexical.ranked.first().map(|s| s.entry);
         let mut candidates: Vec<usize> = cosines.iter().take(2).map(|&(e, _)| e).collect();
         candidates.extend(lexical.ranked.iter().take(2).map(|s| s.entry));
-        candidates.dedup();
         let mut out: Vec<(Scored, Evidence)> = Vec::new();
         for e in candidates {
             if out.iter().any(|(s, _)| s.entry == e) {
@@ -865,8 +854,17 @@ fn f_beta(precision: f64, recall: f64) -> f64 {
     }
 }
 
+/// The tokens the content uses, with their discounted weights: what an
+/// entry can match.
+fn known_tokens(tokens: &[QueryToken]) -> Vec<(u32, f64)> {
+    tokens
+        .iter()
+        .filter_map(|t| t.id.map(|id| (id, t.weight * t.discount)))
+        .collect()
+}
+
 /// The first `max` characters of a string.
-fn truncate(text: &str, max: usize) -> &str {
+pub(crate) fn truncate(text: &str, max: usize) -> &str {
     // No more characters than bytes.
     if text.len() <= max {
         return text;
