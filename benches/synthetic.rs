@@ -145,6 +145,10 @@ pub fn catalog_files(entries: usize, seed: u64) -> BTreeMap<String, Vec<u8>> {
         ("red-flags.toml".to_owned(), red_flags.as_bytes().to_vec()),
         ("crisis.toml".to_owned(), crisis.as_bytes().to_vec()),
         (
+            "red-flag-examples.toml".to_owned(),
+            b"[[flag]]\nid = \"chest\"\nlike = [\"my chest feels crushed\"]\n".to_vec(),
+        ),
+        (
             "smalltalk.toml".to_owned(),
             b"[[talk]]\nid = \"greeting\"\nphrases = [\"hi\", \"hello\"]\nreply = \"Hi!\"\n"
                 .to_vec(),

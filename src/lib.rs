@@ -22,7 +22,11 @@
 //!    ([`matcher::semantic`]: static token vectors embedded in the binary,
 //!    read in place) proposes the entries nearest in meaning, and a
 //!    calibrated model of semantic and lexical evidence decides whether
-//!    to suggest them.
+//!    to suggest them. Red-flag triage comes first: the rules of
+//!    `faq/red-flags.toml`, then, for a message no rule fires on, a safety
+//!    net that compares its sentences with the examples of
+//!    `faq/red-flag-examples.toml` by meaning and never reads a sentence
+//!    whose red-flag words the rules found denied.
 //! 3. [`reply`] renders a match, an entry or a topic as the text the bot
 //!    posts, and as the `ask --json` record.
 //!

@@ -122,6 +122,14 @@ region = "Anywhere"
 contact = "call your local emergency number"
 "#;
 
+const EXAMPLES: &str = r#"[[flag]]
+id = "bladder"
+like = ["i wet myself and never felt it"]
+
+[calm]
+like = ["i nearly wet myself laughing"]
+"#;
+
 const SMALL_TALK: &str = r#"filler = ["there"]
 
 [[talk]]
@@ -149,6 +157,7 @@ fn check(edits: &[Edit], expect: &[&str]) {
         ("messages.toml", MESSAGES.as_bytes().to_vec()),
         ("red-flags.toml", RED_FLAGS.as_bytes().to_vec()),
         ("crisis.toml", CRISIS.as_bytes().to_vec()),
+        ("red-flag-examples.toml", EXAMPLES.as_bytes().to_vec()),
         ("smalltalk.toml", SMALL_TALK.as_bytes().to_vec()),
     ]);
     for &(file, from, to) in edits {
@@ -406,6 +415,40 @@ fn small_talk_problems() {
     check(
         &[("smalltalk.toml", "", None)],
         &["faq/smalltalk.toml: the file is missing"],
+    );
+}
+
+#[test]
+fn red_flag_example_problems() {
+    check(
+        &[("red-flag-examples.toml", "id = \"bladder\"", Some("id = \"bladdr\""))],
+        &["faq/red-flag-examples.toml:2: red flag \"bladdr\" is not in red-flags.toml: use the id of one of its [[flag]] sections"],
+    );
+    check(
+        &[("red-flag-examples.toml", "[\"i nearly wet myself laughing\"]", Some("[\"I wet myself and never felt it\"]"))],
+        &["faq/red-flag-examples.toml:6: the example \"I wet myself and never felt it\" is given also as a calm message, but line 3 has it as red flag \"bladder\": keep it once"],
+    );
+    check(
+        &[(
+            "red-flag-examples.toml",
+            "[\"i wet myself and never felt it\"]",
+            Some("[\"i wet myself\", \" \"]"),
+        )],
+        &["faq/red-flag-examples.toml:3: an example of red flag \"bladder\" is empty"],
+    );
+    check(
+        &[("red-flag-examples.toml", "[\"i wet myself and never felt it\"]", Some("[]"))],
+        &["faq/red-flag-examples.toml:2: red flag \"bladder\" has no examples: add sentences to `like`, or remove the section"],
+    );
+    let long = format!("[\"{}\"]", "numb ".repeat(61));
+    let long: &'static str = Box::leak(long.into_boxed_str());
+    check(
+        &[("red-flag-examples.toml", "[\"i wet myself and never felt it\"]", Some(long))],
+        &["faq/red-flag-examples.toml:3: an example of red flag \"bladder\" is 304 characters, more than 300: an example is one sentence, so split it or shorten it"],
+    );
+    check(
+        &[("red-flag-examples.toml", "", None)],
+        &["faq/red-flag-examples.toml: the file is missing"],
     );
 }
 
@@ -674,6 +717,7 @@ fn refusals_are_reported_where_the_file_is_named() {
             "synonyms.toml" => Ok(SYNONYMS.as_bytes().to_vec()),
             "messages.toml" => Ok(MESSAGES.as_bytes().to_vec()),
             "red-flags.toml" => Ok(RED_FLAGS.as_bytes().to_vec()),
+            "red-flag-examples.toml" => Ok(EXAMPLES.as_bytes().to_vec()),
             "smalltalk.toml" => Ok(SMALL_TALK.as_bytes().to_vec()),
             _ => Err(io::ErrorKind::NotFound.into()),
         }
@@ -708,6 +752,7 @@ fn invalid_utf8_is_reported_with_its_line() {
             "messages.toml" => Ok(MESSAGES.as_bytes().to_vec()),
             "red-flags.toml" => Ok(RED_FLAGS.as_bytes().to_vec()),
             "crisis.toml" => Ok(CRISIS.as_bytes().to_vec()),
+            "red-flag-examples.toml" => Ok(EXAMPLES.as_bytes().to_vec()),
             "smalltalk.toml" => Ok(SMALL_TALK.as_bytes().to_vec()),
             _ => Err(io::ErrorKind::NotFound.into()),
         }

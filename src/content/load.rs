@@ -17,11 +17,12 @@ use toml::Spanned;
 use super::sandbox::{check_name, ContentDir, Refusal};
 use super::toml_file::{Record, TomlFile};
 use super::{
-    messages, normalize_quoted, red_flags, small_talk, Catalog, Citation, Entry, Messages, Problem,
-    Section, Source, SynonymGroup, Topic, MAX_ANSWER_CHARS,
+    messages, normalize_quoted, red_flag_examples, red_flags, small_talk, Catalog, Citation, Entry,
+    Messages, Problem, Section, Source, SynonymGroup, Topic, MAX_ANSWER_CHARS,
 };
 use crate::parallel;
 use messages::MESSAGES;
+use red_flag_examples::RED_FLAG_EXAMPLES;
 use red_flags::{CRISIS, RED_FLAGS};
 use small_talk::SMALL_TALK;
 
@@ -34,8 +35,16 @@ const SYNONYMS: &str = "synonyms.toml";
 
 /// The TOML files a content folder must hold (article texts are named in
 /// `sources.toml`).
-pub const FILES: [&str; 8] = [
-    SOURCES, TOPICS, ENTRIES, SYNONYMS, MESSAGES, RED_FLAGS, CRISIS, SMALL_TALK,
+pub const FILES: [&str; 9] = [
+    SOURCES,
+    TOPICS,
+    ENTRIES,
+    SYNONYMS,
+    MESSAGES,
+    RED_FLAGS,
+    RED_FLAG_EXAMPLES,
+    CRISIS,
+    SMALL_TALK,
 ];
 
 /// Reads the content folder at `dir` from disk, never outside it.
@@ -84,9 +93,19 @@ pub fn parse(
     let (topics, broken_topics) = loader.topics();
     let synonyms = loader.synonyms();
     let messages = loader.messages();
-    let red_flags = loader
+    let mut red_flags = loader
         .with_file(RED_FLAGS, |f| red_flags::red_flags(f, messages.as_ref()))
         .flatten();
+    let flags_ok = loader.is_clean(RED_FLAGS);
+    let examples = loader
+        .with_file(RED_FLAG_EXAMPLES, |f| {
+            let flags = red_flags.as_ref().filter(|_| flags_ok);
+            red_flag_examples::examples(f, flags.map(|r| &r.flags[..]))
+        })
+        .flatten();
+    if let (Some(red_flags), Some(examples)) = (red_flags.as_mut(), examples) {
+        red_flags.examples = examples;
+    }
     let crisis = loader
         .with_file(CRISIS, |f| red_flags::crisis(f, messages.as_ref()))
         .flatten();

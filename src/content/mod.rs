@@ -9,6 +9,7 @@
 
 mod load;
 mod messages;
+mod red_flag_examples;
 mod red_flags;
 mod sandbox;
 mod small_talk;
@@ -18,6 +19,7 @@ use std::fmt;
 
 pub use load::{load_dir, parse, ENTRIES, FILES, SOURCES};
 pub use messages::{fill, Messages, MAX_MENU_PLACEHOLDER, MESSAGES};
+pub use red_flag_examples::{Example, MAX_EXAMPLE_CHARS, RED_FLAG_EXAMPLES};
 pub use red_flags::{
     Crisis, CrisisLine, FlagKind, Negation, Past, RedFlag, RedFlags, CRISIS, LINES, NUMBER, REASON,
     RED_FLAGS, YEAR,

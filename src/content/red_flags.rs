@@ -7,6 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::load::{nonempty, trimmed, Ids};
+use super::red_flag_examples::Example;
 use super::toml_file::TomlFile;
 use super::Messages;
 use crate::reply::DISCORD_MESSAGE_LIMIT;
@@ -47,6 +48,10 @@ pub struct RedFlags {
     /// Words of their own that are never read as a typo of a rule's word
     /// ("chilli" is not "chills").
     pub not_typos: Vec<String>,
+    /// Sentences like each flag, and calm ones, for the safety net that
+    /// reads a message by meaning when no rule fires
+    /// (`red-flag-examples.toml`).
+    pub examples: Vec<Example>,
 }
 
 /// What a flag's reply is.
@@ -327,6 +332,7 @@ pub(super) fn red_flags(f: &mut TomlFile<'_>, messages: Option<&Messages>) -> Op
         negation,
         past,
         not_typos: phrases(raw.not_typos),
+        examples: Vec::new(),
     })
 }
 

@@ -14,6 +14,7 @@ mod english;
 mod hybrid;
 mod index;
 mod normalize;
+mod safety_net;
 pub mod semantic;
 mod small_talk;
 mod triage;
@@ -25,6 +26,7 @@ pub use normalize::{Break, Normalizer, Word};
 use crate::content::{Catalog, Entry, Problem, RedFlag, Talk, Topic};
 use hybrid::{Evidence, SemanticIndex};
 use index::{Index, QueryToken};
+use safety_net::{Caught, Origin, SafetyNet};
 use small_talk::SmallTalkIndex;
 use triage::Triage;
 
@@ -212,6 +214,8 @@ pub struct Matcher {
     small_talk: SmallTalkIndex,
     /// The phrasings' vectors; `None` when the semantic layer is off.
     semantic: Option<SemanticIndex>,
+    /// Red-flag examples by meaning; `None` when the semantic layer is off.
+    net: Option<SafetyNet>,
     thresholds: Thresholds,
 }
 
@@ -244,12 +248,15 @@ impl Matcher {
                 .collect();
             SemanticIndex::build(model, &phrasings)
         });
+        let net =
+            semantic::model().map(|model| SafetyNet::build(model, &catalog, index.normalizer()));
         Matcher {
             catalog,
             index,
             triage,
             small_talk,
             semantic,
+            net,
             thresholds,
         }
     }
@@ -301,7 +308,7 @@ impl Matcher {
     /// [`Matcher::answer`], reading the words once.
     pub fn ask(&self, question: &str) -> Match {
         let (words, breaks) = self.triage_words(question);
-        if let Some(flag) = self.triage.check(&words, &breaks) {
+        if let Some(flag) = self.urgent(&words, &breaks) {
             return Match::urgent(flag);
         }
         // Most questions are shorter than both caps and plain ASCII, which
@@ -323,7 +330,51 @@ impl Matcher {
     /// answered.
     pub fn triage(&self, question: &str) -> Option<Match> {
         let (words, breaks) = self.triage_words(question);
-        self.triage.check(&words, &breaks).map(Match::urgent)
+        self.urgent(&words, &breaks).map(Match::urgent)
+    }
+
+    /// The red flag a message fires: by a rule, or else by the safety net.
+    fn urgent(&self, words: &[Word], breaks: &[Break]) -> Option<usize> {
+        match self.triage.assess(words, breaks) {
+            Ok(fired) => Some(fired.flag),
+            Err(denied) => self.caught(words, breaks, &denied).map(|c| c.flag),
+        }
+    }
+
+    /// What the safety net finds in a message no rule fired on.
+    fn caught(&self, words: &[Word], breaks: &[Break], denied: &[bool]) -> Option<Caught> {
+        let (net, model) = (self.net.as_ref()?, semantic::model()?);
+        net.check(model, words, breaks, denied)
+    }
+
+    /// An example or phrasing of the safety net, as text.
+    fn origin_text(&self, origin: Origin) -> &str {
+        match origin {
+            Origin::Example(i) => self
+                .catalog
+                .red_flags
+                .examples
+                .get(i)
+                .map_or("", |e| e.text.as_str()),
+            Origin::Phrasing(e, 0) => self
+                .catalog
+                .entries
+                .get(e)
+                .map_or("", |e| e.question.as_str()),
+            Origin::Phrasing(e, k) => self
+                .catalog
+                .entries
+                .get(e)
+                .and_then(|e| e.alternates.get(k - 1))
+                .map_or("", String::as_str),
+            Origin::Talk(t, k) => self
+                .catalog
+                .small_talk
+                .talks
+                .get(t)
+                .and_then(|t| t.phrases.get(k))
+                .map_or("", String::as_str),
+        }
     }
 
     /// FAQ matching alone, for a message [`Matcher::triage`] let through:
@@ -452,18 +503,47 @@ impl Matcher {
     pub fn explain(&self, question: &str) -> String {
         let (words, breaks) = self.triage_words(question);
         let mut out = String::new();
-        if let Some(fired) = self.triage.fire(&words, &breaks) {
-            let id = self
-                .catalog
+        let flag_id = |i: usize| {
+            self.catalog
                 .red_flags
                 .flags
-                .get(fired.flag)
-                .map_or("", |f| f.id.as_str());
-            out.push_str(&format!(
-                "red flag: {id}, rule {} of red-flags.toml, on \"{}\"\n",
+                .get(i)
+                .map_or("", |f| f.id.as_str())
+        };
+        match self.triage.assess(&words, &breaks) {
+            Ok(fired) => out.push_str(&format!(
+                "red flag: {}, rule {} of red-flags.toml, on \"{}\"\n",
+                flag_id(fired.flag),
                 fired.rule + 1,
                 fired.matched.join("\" + \"")
-            ));
+            )),
+            Err(denied) => {
+                if let Some(c) = self.caught(&words, &breaks, &denied) {
+                    let calm = c.calm.map_or("", |o| self.origin_text(o));
+                    out.push_str(&format!(
+                        "red flag: {}, by the safety net: \"{}\" is like the example \"{}\" \
+                         of red-flag-examples.toml ({:.2}; the nearest calm sentence, \"{}\", \
+                         {:.2})\n",
+                        flag_id(c.flag),
+                        c.sentence,
+                        self.origin_text(c.example),
+                        c.like,
+                        calm,
+                        c.calm_like
+                    ));
+                }
+                if let (Some(net), Some(model)) = (&self.net, semantic::model()) {
+                    for c in net.read(model, &words, &breaks, &denied) {
+                        out.push_str(&format!(
+                            "  net: {} {:.3} calm {:.3} \"{}\"\n",
+                            flag_id(c.flag),
+                            c.like,
+                            c.calm_like,
+                            c.sentence
+                        ));
+                    }
+                }
+            }
         }
         let words = self.question_words(question);
         if let Some(chat) = self.small_talk.check(&words) {

@@ -31,6 +31,11 @@ use crate::content::{FlagKind, RedFlags, NUMBER, YEAR};
 /// ("fell" / "feel").
 const TYPO_MIN_LEN: usize = 5;
 
+/// A phrase the rules of this many flags name is context ("back", "pain",
+/// "spine"), not a symptom: the shipped rules name "back", "spine", "pain"
+/// and "ache" in four flags' rules, and no symptom in more than two.
+const CONTEXT_FLAGS: usize = 3;
+
 /// The longest number `{number}` stands for: ages, counts and distances
 /// ("when I was 12", "5 km") are short; a long digit string is an id.
 const MAX_NUMBER_DIGITS: usize = 6;
@@ -308,6 +313,10 @@ pub(crate) struct Triage {
     /// Whether each phrase (by id) is an alternative of a rule: a negation
     /// inside one is the symptom.
     in_rule: Vec<bool>,
+    /// Whether each phrase (by id) is context many flags share ("back",
+    /// "pain") rather than a symptom: its denial ("no back injury") does
+    /// not stop the safety net from reading its sentence.
+    context: Vec<bool>,
     negation: Negation,
     past: Past,
 }
@@ -339,6 +348,8 @@ impl Triage {
         // Crisis first: it gets its reply before anything else.
         order.sort_by_key(|&i| red_flags.flags[i].kind != FlagKind::Crisis);
         let mut rule_phrases: Vec<u32> = Vec::new();
+        // Per phrase, the flags whose rules name it.
+        let mut flags_of: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
         let flags = order
             .into_iter()
             .map(|index| {
@@ -353,6 +364,12 @@ impl Triage {
                     })
                     .collect();
                 rule_phrases.extend(rules.iter().flatten().flatten());
+                for &p in rules.iter().flatten().flatten() {
+                    let of = flags_of.entry(p).or_default();
+                    if !of.contains(&index) {
+                        of.push(index);
+                    }
+                }
                 Flag {
                     index,
                     rules,
@@ -386,27 +403,32 @@ impl Triage {
         for p in rule_phrases {
             in_rule[p as usize] = true;
         }
+        let mut context = vec![false; phrases.pats.len()];
+        for (p, of) in flags_of {
+            context[p as usize] = of.len() >= CONTEXT_FLAGS;
+        }
         Triage {
             phrases,
             flags,
             in_rule,
+            context,
             negation,
             past,
         }
     }
 
-    /// The first flag (index into the content's flags) the message fires;
-    /// `breaks` says which words follow clause-ending punctuation.
-    pub fn check(&self, words: &[Word], breaks: &[Break]) -> Option<usize> {
-        self.fire(words, breaks).map(|f| f.flag)
-    }
-
-    /// The first flag the message fires, with the rule and the words.
-    pub fn fire(&self, words: &[Word], breaks: &[Break]) -> Option<Fired> {
+    /// The first flag the message fires, or, when none does, which of its
+    /// words are red-flag words that do not count (negated, in the distant
+    /// past, or part of an `unless` phrase): the safety net never reads a
+    /// sentence the rules have denied.
+    pub fn assess(&self, words: &[Word], breaks: &[Break]) -> Result<Fired, Vec<bool>> {
         let found = self.phrases.find(words);
         // Nothing of any rule: most questions stop here.
-        found.in_rules(&self.in_rule).next()?;
+        if found.in_rules(&self.in_rule).next().is_none() {
+            return Err(Vec::new());
+        }
         let context = self.context(words.len(), breaks, &found);
+        let mut denied = vec![false; words.len()];
         for flag in &self.flags {
             let masked = masked(words.len(), found.any_of(&flag.unless));
             let counts = |(start, len): (usize, usize)| {
@@ -415,12 +437,23 @@ impl Triage {
                     && (flag.past_counts || !context.past[start])
             };
             for (r, slots) in flag.rules.iter().enumerate() {
-                let matched: Option<Vec<(usize, usize)>> = slots
-                    .iter()
-                    .map(|alts| found.any_of(alts).find(|&o| counts(o)))
-                    .collect();
-                if let Some(matched) = matched.filter(|m| !m.is_empty()) {
-                    return Some(Fired {
+                // Every slot is read, so that every denied occurrence is
+                // marked, even past a slot that has none that counts.
+                let mut matched = Vec::with_capacity(slots.len());
+                for alts in slots {
+                    let mut occurrences =
+                        alts.iter().flat_map(|&p| found.of(p).map(move |o| (p, o)));
+                    let counted = occurrences.by_ref().find(|&(p, o)| {
+                        let c = counts(o);
+                        if !c && !self.context[p as usize] {
+                            denied[o.0..o.0 + o.1].iter_mut().for_each(|d| *d = true);
+                        }
+                        c
+                    });
+                    matched.extend(counted.map(|(_, o)| o));
+                }
+                if !matched.is_empty() && matched.len() == slots.len() {
+                    return Ok(Fired {
                         flag: flag.index,
                         rule: r,
                         matched: matched
@@ -437,7 +470,7 @@ impl Triage {
                 }
             }
         }
-        None
+        Err(denied)
     }
 
     /// Which words a negation governs and which clauses are in the past.

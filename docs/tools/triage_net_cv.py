@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Leave-one-set-out cross-validation of the safety net's two thresholds
+(LIKE and MARGIN in src/matcher/safety_net.rs), as docs/QUALITY.md reports.
+
+Usage: python3 docs/tools/triage_net_cv.py BIN
+
+For each tuning set N of tests/triage.rs (2 to 12), the examples are written
+from every other set (triage_examples.py --exclude-set N) and set N is read
+with the red-flag rules as they were when set N arrived (its first run, from
+git history): the messages those rules missed are the wording no rule knew,
+which is what the net is for. `ask --explain` prints every sentence the net
+reads with its nearest flag example and nearest calm sentence; the grid is
+scored from those lines. Needs git, and `pip install tokenizers numpy`.
+"""
+import collections, json, pathlib, re, shutil, subprocess, sys, tempfile
+
+root = pathlib.Path(__file__).resolve().parents[2]
+binary = sys.argv[1]
+# The commit whose rules each set met first (docs/QUALITY.md's first runs).
+FIRST_RULES = {2: "304ef44", 3: "1b0f9dc", 4: "7f1b6c0", 5: "7f1b6c0", 6: "7f1b6c0",
+               7: "acd726a", 8: "acd726a", 9: "617897a", 10: "617897a", 11: "4055c6c", 12: "HEAD"}
+NET = re.compile(r'^\s*net: (\S+) ([0-9.]+) calm ([0-9.]+) ')
+sys.path.insert(0, str(root / "docs" / "tools"))
+from triage_examples import vignettes
+
+cases = list(vignettes())
+reads = []  # (case, rule fired, [(flag, like, calm)])
+with tempfile.TemporaryDirectory() as tmp:
+    for k, commit in FIRST_RULES.items():
+        content = pathlib.Path(tmp) / f"fold-{k}"
+        shutil.copytree(root / "faq", content)
+        for f in ["red-flags.toml", "crisis.toml"]:
+            text = subprocess.run(["git", "show", f"{commit}:faq/{f}"], cwd=root, capture_output=True, text=True, check=True).stdout
+            (content / f).write_text(text)
+        subprocess.run([sys.executable, str(root / "docs/tools/triage_examples.py"), binary, "--exclude-set", str(k),
+                        "--out", str(content / "red-flag-examples.toml")], check=True, capture_output=True)
+        fold = [c for c in cases if c["set"] == k]
+        p = subprocess.run([binary, "ask", "--explain", "--content", str(content)],
+                           input="".join(c["q"].replace("\n", " ") + "\n" for c in fold), capture_output=True, text=True, check=True)
+        blocks, cur = [], None
+        for line in p.stdout.splitlines():
+            if line.startswith("  => "):
+                cur = {"rule": False, "net": []}
+                blocks.append(cur)
+            elif cur is not None and "red flag:" in line and ", rule " in line:
+                cur["rule"] = True
+            elif cur is not None and (m := NET.match(line)):
+                cur["net"].append((m.group(1), float(m.group(2)), float(m.group(3))))
+        assert len(blocks) == len(fold), (k, len(blocks), len(fold))
+        reads += [(c, b["rule"], b["net"]) for c, b in zip(fold, blocks)]
+    # One more fold: members' everyday questions and chat, all calm, read
+    # with examples written without them.
+    from triage_examples import realistic
+    content = pathlib.Path(tmp) / "fold-realistic"
+    shutil.copytree(root / "faq", content)
+    subprocess.run([sys.executable, str(root / "docs/tools/triage_examples.py"), binary, "--no-realistic",
+                    "--out", str(content / "red-flag-examples.toml")], check=True, capture_output=True)
+    fold = list(realistic())
+    p = subprocess.run([binary, "ask", "--explain", "--content", str(content)],
+                       input="".join(c["q"].replace("\n", " ") + "\n" for c in fold), capture_output=True, text=True, check=True)
+    blocks, cur = [], None
+    for line in p.stdout.splitlines():
+        if line.startswith("  => "):
+            cur = {"rule": False, "net": []}
+            blocks.append(cur)
+        elif cur is not None and "red flag:" in line and ", rule " in line:
+            cur["rule"] = True
+        elif cur is not None and (m := NET.match(line)):
+            cur["net"].append((m.group(1), float(m.group(2)), float(m.group(3))))
+    assert len(blocks) == len(fold)
+    reads += [(c, b["rule"], b["net"]) for c, b in zip(fold, blocks)]
+
+
+def score(like, margin):
+    t = collections.Counter()
+    for c, rule, net in reads:
+        caught = any(l >= like and l - cm >= margin for _, l, cm in net)
+        if c["flag"]:
+            t["urgent"] += 1
+            t["missed by rules"] += not rule
+            t["caught"] += (not rule) and caught
+        else:
+            t["calm"] += 1
+            t["rule alarms"] += rule
+            t["added alarms"] += (not rule) and caught
+            if c["set"] == "realistic":
+                t["everyday"] += 1
+                t["everyday alarms"] += (not rule) and caught
+    return t
+
+
+grid = [(l / 100, m / 100) for l in range(50, 91, 5) for m in range(0, 16, 1)]
+rows = [(l, m, score(l, m)) for l, m in grid]
+calm = rows[0][2]["calm"]
+# The budget: at most one added alarm per hundred calm vignettes, and at
+# most one in two hundred of members' everyday messages, which are most of
+# what the bot reads.
+budget = calm // 100
+everyday = rows[0][2]["everyday"]
+everyday_budget = everyday // 200
+print(f"{len(reads)} messages; rules missed {rows[0][2]['missed by rules']} of {rows[0][2]['urgent']} emergencies; "
+      f"{calm} calm, rule alarms {rows[0][2]['rule alarms']}; budget {budget} added alarms")
+print("| like | margin | misses caught | added alarms | of them on everyday messages |")
+print("|---|---|---|---|---|")
+for l, m, t in rows:
+    if m in (0.0, 0.03, 0.05, 0.08, 0.1):
+        print(f"| {l:.2f} | {m:.2f} | {t['caught']}/{t['missed by rules']} | {t['added alarms']}/{t['calm']} | {t['everyday alarms']}/{everyday} |")
+within = [r for r in rows if r[2]["added alarms"] <= budget and r[2]["everyday alarms"] <= everyday_budget]
+best = max(within, key=lambda r: (r[2]["caught"], -r[2]["added alarms"], r[1]))
+print(f"chosen: like {best[0]:.2f}, margin {best[1]:.2f}: caught {best[2]['caught']}/{best[2]['missed by rules']}, "
+      f"added alarms {best[2]['added alarms']}/{calm}, {best[2]['everyday alarms']}/{everyday} on everyday messages")

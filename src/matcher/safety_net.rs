@@ -1,0 +1,349 @@
+//! The safety net: red-flag triage by meaning, for the messages no rule of
+//! `red-flags.toml` fires on. Each sentence of the message is compared with
+//! the example sentences of `red-flag-examples.toml` (and with the FAQ's
+//! own phrasings and the small-talk phrases, which are calm); a sentence much more like an example of a
+//! flag than like any calm sentence fires that flag.
+//!
+//! Rules name the words a moderator thought of; members find others ("my
+//! legs belong to someone else", "I know which bridge"). The net catches
+//! wording near an example, and every alarm it raises is explained by the
+//! example it is near (`ask --explain`), so a moderator can read why, and
+//! add an example when it misses. It never overrides the rules' negation
+//! and time: a sentence holding red-flag words the rules found denied ("no
+//! numbness down there", "a fall years ago") is not read.
+
+use super::normalize::{Break, Normalizer, Word};
+use super::semantic::{Model, DIMS};
+use crate::content::Catalog;
+
+/// The cosine at or above which a sentence is like an example. Chosen with
+/// [`MARGIN`] by leave-one-set-out cross-validation on the triage tuning
+/// sets and the matching issue's tuning messages
+/// (`docs/tools/triage_net_cv.py`): the most emergencies the rules missed,
+/// with at most one added alarm per hundred calm messages (docs/QUALITY.md).
+pub const LIKE: f64 = 0.8;
+
+/// How much more like a flag's example than like any calm sentence a
+/// sentence must be. The static vectors are a bag of words and cannot see
+/// that "numbness down there? nope" is a denial; a calm sentence with the
+/// same words is then as near, and the margin keeps the alarm off.
+pub const MARGIN: f64 = 0.05;
+
+/// The most sentences of a message the net reads: an emergency is said in
+/// a sentence or two, and each sentence costs one scan of the examples.
+const MAX_SENTENCES: usize = 24;
+
+/// Sentences longer than this many words are read in pieces of this many:
+/// a run-on message with no full stop would otherwise blur into one vector
+/// near everything.
+const MAX_SENTENCE_WORDS: usize = 40;
+
+/// The dimensions the first, coarse scan reads: a quarter of the work of
+/// a whole cosine. The static vectors are in PCA order, so the first
+/// dimensions carry most of the variance.
+const COARSE_DIMS: usize = 64;
+
+/// How many rows of each kind (flag examples, calm) the coarse scan keeps
+/// for the whole cosine. `tests/triage.rs` and the cross-validation are
+/// measured with it; checked against a full scan in this file's tests.
+const SHORTLIST: usize = 48;
+
+/// What a row of the table is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// An example of the content (an index into `red_flags.examples`).
+    Example(usize),
+    /// An FAQ entry's phrasing: its question (`0`) or an alternate
+    /// (`1 + i`). Calm.
+    Phrasing(usize, usize),
+    /// A small-talk phrase (talk, phrase). Calm.
+    Talk(usize, usize),
+}
+
+/// The examples' vectors, as int8 rows with one scale each.
+pub(crate) struct SafetyNet {
+    /// Per row: the flag it is an example of (`None`: calm), and where it
+    /// comes from.
+    rows: Vec<(Option<usize>, Origin)>,
+    data: Vec<i8>,
+    scales: Vec<f32>,
+}
+
+/// A sentence the net found like a red flag.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Caught {
+    /// The flag (an index into the content's flags).
+    pub flag: usize,
+    /// The sentence, as read (folded words).
+    pub sentence: String,
+    /// The example it is like, and how much.
+    pub example: Origin,
+    pub like: f64,
+    /// The calm sentence it is most like, and how much.
+    pub calm: Option<Origin>,
+    pub calm_like: f64,
+}
+
+impl SafetyNet {
+    /// The table of a catalog's examples and phrasings.
+    pub fn build(model: &Model, catalog: &Catalog, normalizer: &Normalizer) -> SafetyNet {
+        let mut texts: Vec<(Option<usize>, Origin, String)> = Vec::new();
+        for (i, example) in catalog.red_flags.examples.iter().enumerate() {
+            let text = folded(normalizer, &example.text);
+            texts.push((example.flag, Origin::Example(i), text));
+        }
+        for (e, entry) in catalog.entries.iter().enumerate() {
+            let phrasings = std::iter::once(&entry.question).chain(&entry.alternates);
+            for (k, phrasing) in phrasings.enumerate() {
+                texts.push((None, Origin::Phrasing(e, k), folded(normalizer, phrasing)));
+            }
+        }
+        for (t, talk) in catalog.small_talk.talks.iter().enumerate() {
+            for (k, phrase) in talk.phrases.iter().enumerate() {
+                texts.push((None, Origin::Talk(t, k), folded(normalizer, phrase)));
+            }
+        }
+        let mut net = SafetyNet {
+            rows: Vec::with_capacity(texts.len()),
+            data: Vec::with_capacity(texts.len() * DIMS),
+            scales: Vec::with_capacity(texts.len()),
+        };
+        // One text at a time: `embed_each`'s word cache would hold a vector
+        // for every distinct word of thousands of sentences at once.
+        for (flag, origin, text) in texts {
+            if let Some(v) = model.embed(&text) {
+                let scale = quantize(&v.0, &mut net.data);
+                net.scales.push(scale);
+                net.rows.push((flag, origin));
+            }
+        }
+        net
+    }
+
+    /// The flag the message's sentences are most like, if one is near
+    /// enough; `denied` marks the words the rules found denied (empty when
+    /// the message holds no red-flag word).
+    pub fn check(
+        &self,
+        model: &Model,
+        words: &[Word],
+        breaks: &[Break],
+        denied: &[bool],
+    ) -> Option<Caught> {
+        let mut best: Option<Caught> = None;
+        for c in self.read(model, words, breaks, denied) {
+            if c.like < LIKE || c.like - c.calm_like < MARGIN {
+                continue;
+            }
+            if best
+                .as_ref()
+                .is_none_or(|b| c.like - c.calm_like > b.like - b.calm_like)
+            {
+                best = Some(c);
+            }
+        }
+        best
+    }
+
+    /// Each sentence the net reads, with the example of a flag it is most
+    /// like and the calm sentence it is most like, whether near enough or
+    /// not (for `ask --explain`). Sentences with denied words are not read.
+    pub fn read<'a>(
+        &'a self,
+        model: &'a Model,
+        words: &'a [Word],
+        breaks: &'a [Break],
+        denied: &'a [bool],
+    ) -> impl Iterator<Item = Caught> + 'a {
+        let any_flag = self.rows.iter().any(|(flag, _)| flag.is_some());
+        let mut query = Vec::with_capacity(DIMS);
+        sentences(words, breaks)
+            .take(if any_flag { MAX_SENTENCES } else { 0 })
+            .filter(|range| {
+                !denied
+                    .get(range.clone())
+                    .is_some_and(|d| d.iter().any(|&d| d))
+            })
+            .filter_map(move |range| {
+                let text = join(&words[range]);
+                let v = model.embed(&text)?;
+                query.clear();
+                let q_scale = quantize(&v.0, &mut query);
+                self.nearest(&query, q_scale, text)
+            })
+    }
+
+    /// The nearest example of a flag and the nearest calm sentence, in two
+    /// steps: a scan of every row on its first [`COARSE_DIMS`] dimensions
+    /// (the vectors are in PCA order, so those carry most of a cosine),
+    /// then the whole cosine for the best [`SHORTLIST`] of each kind.
+    fn nearest(&self, query: &[i8], q_scale: f32, sentence: String) -> Option<Caught> {
+        let (mut flagged, mut calm): (Vec<(f32, usize)>, Vec<(f32, usize)>) = (
+            Vec::with_capacity(self.rows.len()),
+            Vec::with_capacity(self.rows.len()),
+        );
+        let coarse_query = &query[..COARSE_DIMS];
+        for (i, row) in self.data.chunks_exact(DIMS).enumerate() {
+            let coarse = dot_i8(coarse_query, &row[..COARSE_DIMS]) as f32 * self.scales[i];
+            if self.rows[i].0.is_some() {
+                flagged.push((coarse, i));
+            } else {
+                calm.push((coarse, i));
+            }
+        }
+        let best = |candidates: &mut Vec<(f32, usize)>| -> Option<(usize, f32)> {
+            if candidates.len() > SHORTLIST {
+                candidates.select_nth_unstable_by(SHORTLIST, |a, b| b.0.total_cmp(&a.0));
+                candidates.truncate(SHORTLIST);
+            }
+            candidates
+                .iter()
+                .map(|&(_, i)| {
+                    let row = &self.data[i * DIMS..(i + 1) * DIMS];
+                    (i, dot_i8(query, row) as f32 * self.scales[i] * q_scale)
+                })
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+        };
+        let (i, like) = best(&mut flagged)?;
+        let calm = best(&mut calm);
+        let (flag, example) = self.rows[i];
+        Some(Caught {
+            flag: flag?,
+            sentence,
+            example,
+            like: f64::from(like),
+            calm: calm.map(|(j, _)| self.rows[j].1),
+            calm_like: calm.map_or(0.0, |(_, c)| f64::from(c)),
+        })
+    }
+}
+
+/// The sentences of a message as word ranges: a full stop (not a decimal
+/// point), `;`, `!`, `?`, `:` or a line break ends one, and a long one is
+/// cut in pieces.
+fn sentences<'a>(
+    words: &'a [Word],
+    breaks: &'a [Break],
+) -> impl Iterator<Item = std::ops::Range<usize>> + 'a {
+    let n = words.len();
+    // "36.7" is one number, not two sentences.
+    let digits = |w: &Word| !w.text.is_empty() && w.text.bytes().all(|b| b.is_ascii_digit());
+    let ends_at = move |i: usize| {
+        matches!(breaks.get(i), Some(Break::Stop | Break::Question))
+            && !(digits(&words[i - 1]) && digits(&words[i]))
+    };
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= n {
+            return None;
+        }
+        let mut end = start + 1;
+        while end < n && end - start < MAX_SENTENCE_WORDS && !ends_at(end) {
+            end += 1;
+        }
+        let range = start..end;
+        start = end;
+        Some(range)
+    })
+}
+
+/// A text as the net reads it: its folded words, one space apart.
+fn folded(normalizer: &Normalizer, text: &str) -> String {
+    let (words, _) = normalizer.words_and_breaks(text, MAX_SENTENCE_WORDS * 2);
+    join(&words)
+}
+
+fn join(words: &[Word]) -> String {
+    let mut out = String::new();
+    for w in words {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&w.text);
+    }
+    out
+}
+
+/// Appends a unit vector as int8 to `out`, returning the scale that turns
+/// it back (`value = q * scale`).
+fn quantize(v: &[f32; DIMS], out: &mut Vec<i8>) -> f32 {
+    let max = v.iter().fold(0f32, |m, x| m.max(x.abs()));
+    let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
+    out.extend(
+        v.iter()
+            .map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8),
+    );
+    scale
+}
+
+/// The dot product of two int8 vectors, in lanes the compiler vectorizes.
+fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
+    let mut lanes = [0i32; 16];
+    for (ca, cb) in a.chunks_exact(16).zip(b.chunks_exact(16)) {
+        for k in 0..16 {
+            lanes[k] += i32::from(ca[k]) * i32::from(cb[k]);
+        }
+    }
+    lanes.iter().sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(text: &str) -> Word {
+        Word {
+            text: text.to_owned(),
+            stem: text.to_owned(),
+            stop: false,
+        }
+    }
+
+    #[test]
+    fn sentences_end_at_stops_and_questions_and_long_ones_are_cut() {
+        let words: Vec<Word> = (0..100).map(|_| word("back")).collect();
+        let mut breaks = vec![Break::None; 100];
+        breaks[3] = Break::Stop;
+        breaks[5] = Break::Comma;
+        breaks[7] = Break::Question;
+        let got: Vec<_> = sentences(&words, &breaks).collect();
+        assert_eq!(got[..3], [0..3, 3..7, 7..47]);
+        assert_eq!(got[3..], [47..87, 87..100]);
+        assert_eq!(sentences(&[], &[]).count(), 0);
+    }
+
+    #[test]
+    fn a_decimal_point_does_not_end_a_sentence() {
+        let words: Vec<Word> = ["it", "reads", "36", "7", "now"].map(word).into();
+        let breaks = [
+            Break::None,
+            Break::None,
+            Break::None,
+            Break::Stop,
+            Break::Stop,
+        ];
+        let got: Vec<_> = sentences(&words, &breaks).collect();
+        assert_eq!(got, [0..4, 4..5]);
+    }
+
+    #[test]
+    fn int8_cosines_are_within_a_hundredth_of_float_ones() {
+        let mut a = [0f32; DIMS];
+        let mut b = [0f32; DIMS];
+        for i in 0..DIMS {
+            a[i] = ((i * 7 % 13) as f32 - 6.0) / 6.0;
+            b[i] = ((i * 5 % 11) as f32 - 5.0) / 5.0 + a[i] * 0.5;
+        }
+        let unit = |v: &mut [f32; DIMS]| {
+            let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+            v.iter_mut().for_each(|x| *x /= n);
+        };
+        unit(&mut a);
+        unit(&mut b);
+        let exact: f32 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
+        let (mut qa, mut qb) = (Vec::new(), Vec::new());
+        let (sa, sb) = (quantize(&a, &mut qa), quantize(&b, &mut qb));
+        let approx = dot_i8(&qa, &qb) as f32 * sa * sb;
+        assert!((exact - approx).abs() < 0.01, "{exact} vs {approx}");
+    }
+}
