@@ -4428,11 +4428,12 @@ fn known_false_alarms_are_the_price_of_recall() {
 #[test]
 fn known_misses_are_kept_in_sight() {
     let matcher = common::shipped();
-    for question in [
+    let known: &[&str] = &[
         // The wish is in a sentence the rules place in the past ("died two
         // year ago"), and the rest reads as drinking.
         "Me da says he's 'going to go see me mam' and me mam died two year ago. He's been saying it since his back went and he's been at the whiskey and the pills.",
-    ] {
+    ];
+    for question in known {
         assert_ne!(
             matcher.ask(question).outcome,
             Outcome::Urgent,

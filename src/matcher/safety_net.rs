@@ -178,10 +178,9 @@ impl SafetyNet {
     /// (the vectors are in PCA order, so those carry most of a cosine),
     /// then the whole cosine for the best [`SHORTLIST`] of each kind.
     fn nearest(&self, query: &[i8], q_scale: f32, sentence: String) -> Option<Caught> {
-        let (mut flagged, mut calm): (Vec<(f32, usize)>, Vec<(f32, usize)>) = (
-            Vec::with_capacity(self.rows.len()),
-            Vec::with_capacity(self.rows.len()),
-        );
+        // (coarse cosine, row) of each kind.
+        let mut flagged: Vec<(f32, usize)> = Vec::with_capacity(self.rows.len());
+        let mut calm: Vec<(f32, usize)> = Vec::with_capacity(self.rows.len());
         let coarse_query = &query[..COARSE_DIMS];
         for (i, row) in self.data.chunks_exact(DIMS).enumerate() {
             let coarse = dot_i8(coarse_query, &row[..COARSE_DIMS]) as f32 * self.scales[i];
