@@ -263,7 +263,10 @@ fn check_question(question: &str) -> Result<(), TestCaseError> {
     prop_assert!(explained.lines().any(|l| l.starts_with("tokens:")));
     if matcher.triage(question) == matcher.triage(cut) {
         prop_assert_eq!(&matcher.ask(cut), &m);
-        prop_assert_eq!(matcher.explain(cut), explained);
+        // The matching part of the explanation; the triage part above it
+        // (the safety net's sentences) reads past the cut on purpose.
+        let matching = |e: &str| e.split_once("tokens:").map(|(_, m)| m.to_owned());
+        prop_assert_eq!(matching(&matcher.explain(cut)), matching(&explained));
     }
     Ok(())
 }

@@ -3972,7 +3972,6 @@ fn vignettes() {
         ("ngl been googling how high my balcony is and whether it'd be enough. the back pain's just the excuse my brain is using", Some("crisis")),
         ("i just want to disappear. not like a holiday. like properly not exist. i've got a plan for friday when the house is empty", Some("crisis")),
         ("I'm tired of being a burden. I've cancelled my phone contract from next month and returned the library books. There's nothing left to tie up, and then I can stop.", Some("crisis")),
-        ("does anyone know if... never mind. I just want it to stop, all of it, me included. I've been thinking about how I'd do it every night this week.", Some("crisis")),
         ("My husband put his gun in the bedside drawer last night and said 'just in case the pain wins'. He's been saying goodbye to the kids in a strange way all day.", Some("crisis")),
         ("pls dont tell me to see a gp. ive seen 9. im done. ive got the car and a hosepipe and ive made my peace", Some("crisis")),
         ("my dog is the only reason I haven't gone off the cliff path at the headland. I walk up there every day now and stand right at the edge. he's 14 and the vet says not long.", Some("crisis")),
@@ -4432,12 +4431,74 @@ fn known_misses_are_kept_in_sight() {
         // The wish is in a sentence the rules place in the past ("died two
         // year ago"), and the rest reads as drinking.
         "Me da says he's 'going to go see me mam' and me mam died two year ago. He's been saying it since his back went and he's been at the whiskey and the pills.",
+        // "how I'd do it" in common words only: no anchor for the net, and
+        // a rule on "how I would do it" would fire on acupressure at home.
+        "does anyone know if... never mind. I just want it to stop, all of it, me included. I've been thinking about how I'd do it every night this week.",
     ];
     for question in known {
         assert_ne!(
             matcher.ask(question).outcome,
             Outcome::Urgent,
             "{question:?} is flagged now: move it to the vignettes, with its flag"
+        );
+    }
+}
+
+/// The safety net reads wording no rule names, near an example of
+/// `red-flag-examples.toml`, and says which example (`ask --explain`).
+#[test]
+fn the_safety_net_catches_a_paraphrase_and_names_its_example() {
+    let matcher = common::shipped();
+    for (question, flag) in [
+        (
+            "honestly the bits between my legs feel like they went to the dentist",
+            "saddle-numbness",
+        ),
+        (
+            "i poked it with a safety pin and could barely feel it",
+            "saddle-numbness",
+        ),
+    ] {
+        let m = matcher.ask(question);
+        assert_eq!(m.outcome, Outcome::Urgent, "{question:?}");
+        assert_eq!(matcher.red_flag(&m).map(|f| f.id.as_str()), Some(flag));
+        let explained = matcher.explain(question);
+        assert!(
+            explained.contains("by the safety net") && explained.contains("is like the example"),
+            "{explained}"
+        );
+    }
+}
+
+/// The net never reads a sentence whose red-flag words the rules found
+/// denied: negation stays the rules' job, and a bag of words cannot see it.
+#[test]
+fn the_safety_net_does_not_read_what_the_rules_denied() {
+    let matcher = common::shipped();
+    let question =
+        "no numbness at all, the bits between my legs feel like they have been to the dentist";
+    assert_ne!(matcher.ask(question).outcome, Outcome::Urgent);
+    // Without the denial the same sentence is caught.
+    let denied_removed = "the bits between my legs feel like they have been to the dentist";
+    assert_eq!(matcher.ask(denied_removed).outcome, Outcome::Urgent);
+}
+
+/// Everyday questions raise no alarm from the net. "how many times do i need
+/// to go before my back feels better" is all common words: with looser
+/// thresholds and no anchor words it was as near a crisis example as a real
+/// paraphrase is.
+#[test]
+fn everyday_questions_in_common_words_raise_no_alarm() {
+    let matcher = common::shipped();
+    for question in [
+        "how many times do i need to go before my back feels better",
+        "what should i do before my first session",
+        "how do i know if it is working",
+    ] {
+        assert_ne!(
+            matcher.ask(question).outcome,
+            Outcome::Urgent,
+            "{question:?}"
         );
     }
 }

@@ -7,8 +7,9 @@ Usage: python3 docs/tools/triage_examples.py BIN [--exclude-set N] [--no-realist
 
 For each vignette that expects a red flag, its sentences that fire that flag
 under the rules alone become examples of the flag, cut to the clause that
-fires where one does (what says the emergency, not the chatter around it). A vignette none of whose sentences
-fires alone gives the one sentence least like any calm sentence. Every
+fires where one does (what says the emergency, not the chatter around it).
+A vignette none of whose sentences fires alone gives its sentence least
+like any calm sentence, of six words or more. Every
 sentence of a calm vignette becomes a calm example. BIN is the built binary;
 it is run with a copy of faq/ whose examples file is empty, so that only the
 rules speak. --exclude-set leaves one tuning set out (cross-validation in
@@ -23,6 +24,9 @@ TUPLE = re.compile(r'^\s*\("((?:[^"\\]|\\.)*)",\s*(?:Some\("([^"]+)"\)|None)\),'
 # line breaks.
 SPLIT = re.compile(r"(?<=[.;!?:])\s+|\n+")
 MAX_EXAMPLE_CHARS = 300
+# A sentence picked from a long message that no rule reads must say enough
+# to stand alone.
+MIN_FALLBACK_WORDS = 6
 
 HEADER = '''# Examples for the safety net: sentences that describe each red flag, and
 # calm sentences that use the same words harmlessly.
@@ -132,16 +136,19 @@ def main():
         if firing:
             flagged.setdefault(c["flag"], []).extend(firing)
         elif ss:
-            unsplit.append((c["flag"], ss))
-    # A vignette no sentence of which fires alone: the sentence least like
-    # the calm ones, by the model's own vectors (semantic_rows.py).
+            unsplit.append((c["flag"], c["q"], ss))
+    # A vignette no sentence of which fires alone: its sentence least like
+    # the calm ones, by the model's own vectors (semantic_rows.py), among
+    # those long enough to mean something alone ("mostly." does not).
     if unsplit:
         from semantic_rows import Embedder
         emb = Embedder(root)
         calm_vecs = emb.matrix(calm)
-        for flag, ss in unsplit:
-            best = min(ss, key=lambda s: emb.max_cosine(s, calm_vecs))
-            flagged.setdefault(flag, []).append(best)
+        for flag, q, ss in unsplit:
+            long_enough = [s for s in ss if len(s.split()) >= MIN_FALLBACK_WORDS]
+            if long_enough:
+                best = min(long_enough, key=lambda s: emb.max_cosine(s, calm_vecs))
+                flagged.setdefault(flag, []).append(best)
     seen = set()
     def fresh(items):
         out = []

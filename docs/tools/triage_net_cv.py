@@ -18,44 +18,17 @@ root = pathlib.Path(__file__).resolve().parents[2]
 binary = sys.argv[1]
 # The commit whose rules each set met first (docs/QUALITY.md's first runs).
 FIRST_RULES = {2: "304ef44", 3: "1b0f9dc", 4: "7f1b6c0", 5: "7f1b6c0", 6: "7f1b6c0",
-               7: "acd726a", 8: "acd726a", 9: "617897a", 10: "617897a", 11: "4055c6c", 12: "HEAD"}
+               7: "acd726a", 8: "acd726a", 9: "617897a", 10: "617897a", 11: "4055c6c", 12: "f8b8061"}
 NET = re.compile(r'^\s*net: (\S+) ([0-9.]+) calm ([0-9.]+) ')
 sys.path.insert(0, str(root / "docs" / "tools"))
 from triage_examples import vignettes
 
 cases = list(vignettes())
-reads = []  # (case, rule fired, [(flag, like, calm)])
-with tempfile.TemporaryDirectory() as tmp:
-    for k, commit in FIRST_RULES.items():
-        content = pathlib.Path(tmp) / f"fold-{k}"
-        shutil.copytree(root / "faq", content)
-        for f in ["red-flags.toml", "crisis.toml"]:
-            text = subprocess.run(["git", "show", f"{commit}:faq/{f}"], cwd=root, capture_output=True, text=True, check=True).stdout
-            (content / f).write_text(text)
-        subprocess.run([sys.executable, str(root / "docs/tools/triage_examples.py"), binary, "--exclude-set", str(k),
-                        "--out", str(content / "red-flag-examples.toml")], check=True, capture_output=True)
-        fold = [c for c in cases if c["set"] == k]
-        p = subprocess.run([binary, "ask", "--explain", "--content", str(content)],
-                           input="".join(c["q"].replace("\n", " ") + "\n" for c in fold), capture_output=True, text=True, check=True)
-        blocks, cur = [], None
-        for line in p.stdout.splitlines():
-            if line.startswith("  => "):
-                cur = {"rule": False, "net": []}
-                blocks.append(cur)
-            elif cur is not None and "red flag:" in line and ", rule " in line:
-                cur["rule"] = True
-            elif cur is not None and (m := NET.match(line)):
-                cur["net"].append((m.group(1), float(m.group(2)), float(m.group(3))))
-        assert len(blocks) == len(fold), (k, len(blocks), len(fold))
-        reads += [(c, b["rule"], b["net"]) for c, b in zip(fold, blocks)]
-    # One more fold: members' everyday questions and chat, all calm, read
-    # with examples written without them.
-    from triage_examples import realistic
-    content = pathlib.Path(tmp) / "fold-realistic"
-    shutil.copytree(root / "faq", content)
-    subprocess.run([sys.executable, str(root / "docs/tools/triage_examples.py"), binary, "--no-realistic",
-                    "--out", str(content / "red-flag-examples.toml")], check=True, capture_output=True)
-    fold = list(realistic())
+
+
+def read(content, fold):
+    """Each message of `fold` read with the content folder `content`: whether
+    a rule fired, and every (flag, like, calm) line of the net."""
     p = subprocess.run([binary, "ask", "--explain", "--content", str(content)],
                        input="".join(c["q"].replace("\n", " ") + "\n" for c in fold), capture_output=True, text=True, check=True)
     blocks, cur = [], None
@@ -67,8 +40,32 @@ with tempfile.TemporaryDirectory() as tmp:
             cur["rule"] = True
         elif cur is not None and (m := NET.match(line)):
             cur["net"].append((m.group(1), float(m.group(2)), float(m.group(3))))
-    assert len(blocks) == len(fold)
-    reads += [(c, b["rule"], b["net"]) for c, b in zip(fold, blocks)]
+    assert len(blocks) == len(fold), (len(blocks), len(fold))
+    return [(c, b["rule"], b["net"]) for c, b in zip(fold, blocks)]
+
+
+def examples(out, *args):
+    subprocess.run([sys.executable, str(root / "docs/tools/triage_examples.py"), binary, *args, "--out", str(out)],
+                   check=True, capture_output=True)
+
+
+reads = []  # (case, rule fired, [(flag, like, calm)])
+with tempfile.TemporaryDirectory() as tmp:
+    for k, commit in FIRST_RULES.items():
+        content = pathlib.Path(tmp) / f"fold-{k}"
+        shutil.copytree(root / "faq", content)
+        for f in ["red-flags.toml", "crisis.toml"]:
+            text = subprocess.run(["git", "show", f"{commit}:faq/{f}"], cwd=root, capture_output=True, text=True, check=True).stdout
+            (content / f).write_text(text)
+        examples(content / "red-flag-examples.toml", "--exclude-set", str(k))
+        reads += read(content, [c for c in cases if c["set"] == k])
+    # One more fold: members' everyday questions and chat, all calm, read
+    # with examples written without them.
+    from triage_examples import realistic
+    content = pathlib.Path(tmp) / "fold-realistic"
+    shutil.copytree(root / "faq", content)
+    examples(content / "red-flag-examples.toml", "--no-realistic")
+    reads += read(content, list(realistic()))
 
 
 def score(like, margin):
@@ -103,7 +100,7 @@ print(f"{len(reads)} messages; rules missed {rows[0][2]['missed by rules']} of {
 print("| like | margin | misses caught | added alarms | of them on everyday messages |")
 print("|---|---|---|---|---|")
 for l, m, t in rows:
-    if m in (0.0, 0.03, 0.05, 0.08, 0.1):
+    if m in (0.0, 0.03, 0.05, 0.08, 0.1, 0.11, 0.12):
         print(f"| {l:.2f} | {m:.2f} | {t['caught']}/{t['missed by rules']} | {t['added alarms']}/{t['calm']} | {t['everyday alarms']}/{everyday} |")
 within = [r for r in rows if r[2]["added alarms"] <= budget and r[2]["everyday alarms"] <= everyday_budget]
 best = max(within, key=lambda r: (r[2]["caught"], -r[2]["added alarms"], r[1]))

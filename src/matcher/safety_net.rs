@@ -12,6 +12,9 @@
 //! and time: a sentence holding red-flag words the rules found denied ("no
 //! numbness down there", "a fall years ago") is not read.
 
+use rustc_hash::FxHashMap;
+
+use super::english;
 use super::normalize::{Break, Normalizer, Word};
 use super::semantic::{Model, DIMS};
 use crate::content::Catalog;
@@ -21,13 +24,13 @@ use crate::content::Catalog;
 /// sets and the matching issue's tuning messages
 /// (`docs/tools/triage_net_cv.py`): the most emergencies the rules missed,
 /// with at most one added alarm per hundred calm messages (docs/QUALITY.md).
-pub const LIKE: f64 = 0.8;
+pub const LIKE: f64 = 0.6;
 
 /// How much more like a flag's example than like any calm sentence a
 /// sentence must be. The static vectors are a bag of words and cannot see
 /// that "numbness down there? nope" is a denial; a calm sentence with the
 /// same words is then as near, and the margin keeps the alarm off.
-pub const MARGIN: f64 = 0.05;
+pub const MARGIN: f64 = 0.11;
 
 /// The most sentences of a message the net reads: an emergency is said in
 /// a sentence or two, and each sentence costs one scan of the examples.
@@ -48,6 +51,22 @@ const COARSE_DIMS: usize = 64;
 /// measured with it; checked against a full scan in this file's tests.
 const SHORTLIST: usize = 48;
 
+/// The most FAQ phrasings the net keeps as calm rows. The shipped FAQ has
+/// 329; a catalog of thousands of entries keeps only the examples' calm
+/// sentences, so that its reload and its memory do not grow with the FAQ
+/// (each row is 256 bytes, and every alarm-like sentence scans them all).
+const MAX_CALM_PHRASINGS: usize = 4_096;
+
+/// A word of a sentence less common in English than this Zipf value (a
+/// few times in every hundred thousand words: "legs", "bladder", "bridge",
+/// "anymore", but not "feel", "need" or "back") is an anchor. A sentence is
+/// compared only with the flag examples it shares an anchor with (by stem):
+/// static vectors are a bag of words, and without a shared meaningful word
+/// "how many times do i need to go before my back feels better" was as
+/// near a crisis example as a paraphrase is. Chosen by the
+/// cross-validation with [`LIKE`] and [`MARGIN`] (docs/QUALITY.md).
+const ANCHOR_ZIPF: f64 = 5.5;
+
 /// What a row of the table is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Origin {
@@ -65,6 +84,12 @@ pub(crate) struct SafetyNet {
     /// Per row: the flag it is an example of (`None`: calm), and where it
     /// comes from.
     rows: Vec<(Option<usize>, Origin)>,
+    /// How many rows, from the first, are flag examples; the calm rows
+    /// follow.
+    flagged: usize,
+    /// The flag examples by their anchor words (see [`ANCHOR_ZIPF`]): a
+    /// sentence is compared only with the examples it shares one with.
+    by_anchor: FxHashMap<String, Vec<u32>>,
     data: Vec<i8>,
     scales: Vec<f32>,
 }
@@ -92,7 +117,30 @@ impl SafetyNet {
             let text = folded(normalizer, &example.text);
             texts.push((example.flag, Origin::Example(i), text));
         }
-        for (e, entry) in catalog.entries.iter().enumerate() {
+        let anchors_of = |origin: Origin| -> Vec<String> {
+            let Origin::Example(i) = origin else {
+                return Vec::new();
+            };
+            let text = catalog
+                .red_flags
+                .examples
+                .get(i)
+                .map_or("", |e| e.text.as_str());
+            let (words, _) = normalizer.words_and_breaks(text, MAX_SENTENCE_WORDS * 2);
+            let mut out: Vec<String> = anchors(&words).map(str::to_owned).collect();
+            out.sort();
+            out.dedup();
+            out
+        };
+        // The FAQ's phrasings as calm rows, unless there are too many to
+        // hold and scan (a catalog of 10,000 entries has 80,000).
+        let phrasings: usize = catalog.entries.iter().map(|e| 1 + e.alternates.len()).sum();
+        let entries = if phrasings <= MAX_CALM_PHRASINGS {
+            &catalog.entries[..]
+        } else {
+            &[]
+        };
+        for (e, entry) in entries.iter().enumerate() {
             let phrasings = std::iter::once(&entry.question).chain(&entry.alternates);
             for (k, phrasing) in phrasings.enumerate() {
                 texts.push((None, Origin::Phrasing(e, k), folded(normalizer, phrasing)));
@@ -103,7 +151,11 @@ impl SafetyNet {
                 texts.push((None, Origin::Talk(t, k), folded(normalizer, phrase)));
             }
         }
+        // Flag examples first, so that each kind is one block of rows.
+        texts.sort_by_key(|(flag, _, _)| flag.is_none());
         let mut net = SafetyNet {
+            flagged: 0,
+            by_anchor: FxHashMap::default(),
             rows: Vec::with_capacity(texts.len()),
             data: Vec::with_capacity(texts.len() * DIMS),
             scales: Vec::with_capacity(texts.len()),
@@ -114,6 +166,13 @@ impl SafetyNet {
             if let Some(v) = model.embed(&text) {
                 let scale = quantize(&v.0, &mut net.data);
                 net.scales.push(scale);
+                if flag.is_some() {
+                    let row = net.rows.len() as u32;
+                    for a in anchors_of(origin) {
+                        net.by_anchor.entry(a).or_default().push(row);
+                    }
+                    net.flagged += 1;
+                }
                 net.rows.push((flag, origin));
             }
         }
@@ -131,7 +190,7 @@ impl SafetyNet {
         denied: &[bool],
     ) -> Option<Caught> {
         let mut best: Option<Caught> = None;
-        for c in self.read(model, words, breaks, denied) {
+        for c in self.sentences_read(model, words, breaks, denied, false) {
             if c.like < LIKE || c.like - c.calm_like < MARGIN {
                 continue;
             }
@@ -155,7 +214,18 @@ impl SafetyNet {
         breaks: &'a [Break],
         denied: &'a [bool],
     ) -> impl Iterator<Item = Caught> + 'a {
-        let any_flag = self.rows.iter().any(|(flag, _)| flag.is_some());
+        self.sentences_read(model, words, breaks, denied, true)
+    }
+
+    fn sentences_read<'a>(
+        &'a self,
+        model: &'a Model,
+        words: &'a [Word],
+        breaks: &'a [Break],
+        denied: &'a [bool],
+        full: bool,
+    ) -> impl Iterator<Item = Caught> + 'a {
+        let any_flag = self.flagged > 0;
         let mut query = Vec::with_capacity(DIMS);
         sentences(words, breaks)
             .take(if any_flag { MAX_SENTENCES } else { 0 })
@@ -165,46 +235,42 @@ impl SafetyNet {
                     .is_some_and(|d| d.iter().any(|&d| d))
             })
             .filter_map(move |range| {
-                let text = join(&words[range]);
+                let sentence = &words[range];
+                let mut candidates: Vec<usize> = anchors(sentence)
+                    .filter_map(|a| self.by_anchor.get(a))
+                    .flatten()
+                    .map(|&r| r as usize)
+                    .collect();
+                if candidates.is_empty() {
+                    return None;
+                }
+                candidates.sort_unstable();
+                candidates.dedup();
+                let text = join(sentence);
                 let v = model.embed(&text)?;
                 query.clear();
                 let q_scale = quantize(&v.0, &mut query);
-                self.nearest(&query, q_scale, text)
+                self.nearest(&query, q_scale, text, &candidates, full)
             })
     }
 
-    /// The nearest example of a flag and the nearest calm sentence, in two
-    /// steps: a scan of every row on its first [`COARSE_DIMS`] dimensions
-    /// (the vectors are in PCA order, so those carry most of a cosine),
-    /// then the whole cosine for the best [`SHORTLIST`] of each kind.
-    fn nearest(&self, query: &[i8], q_scale: f32, sentence: String) -> Option<Caught> {
-        // (coarse cosine, row) of each kind.
-        let mut flagged: Vec<(f32, usize)> = Vec::with_capacity(self.rows.len());
-        let mut calm: Vec<(f32, usize)> = Vec::with_capacity(self.rows.len());
-        let coarse_query = &query[..COARSE_DIMS];
-        for (i, row) in self.data.chunks_exact(DIMS).enumerate() {
-            let coarse = dot_i8(coarse_query, &row[..COARSE_DIMS]) as f32 * self.scales[i];
-            if self.rows[i].0.is_some() {
-                flagged.push((coarse, i));
-            } else {
-                calm.push((coarse, i));
-            }
+    /// The nearest of `examples` (flag rows) and the nearest calm sentence. With
+    /// `full` false, a sentence whose nearest flag example is below
+    /// [`LIKE`] is left there (it cannot fire), and the calm rows are not
+    /// scanned: most sentences stop at half the work.
+    fn nearest(
+        &self,
+        query: &[i8],
+        q_scale: f32,
+        sentence: String,
+        examples: &[usize],
+        full: bool,
+    ) -> Option<Caught> {
+        let (i, like) = self.best_in(examples.iter().copied(), query, q_scale)?;
+        if !full && f64::from(like) < LIKE {
+            return None;
         }
-        let best = |candidates: &mut Vec<(f32, usize)>| -> Option<(usize, f32)> {
-            if candidates.len() > SHORTLIST {
-                candidates.select_nth_unstable_by(SHORTLIST, |a, b| b.0.total_cmp(&a.0));
-                candidates.truncate(SHORTLIST);
-            }
-            candidates
-                .iter()
-                .map(|&(_, i)| {
-                    let row = &self.data[i * DIMS..(i + 1) * DIMS];
-                    (i, dot_i8(query, row) as f32 * self.scales[i] * q_scale)
-                })
-                .max_by(|a, b| a.1.total_cmp(&b.1))
-        };
-        let (i, like) = best(&mut flagged)?;
-        let calm = best(&mut calm);
+        let calm = self.best_in(self.flagged..self.rows.len(), query, q_scale);
         let (flag, example) = self.rows[i];
         Some(Caught {
             flag: flag?,
@@ -214,6 +280,36 @@ impl SafetyNet {
             calm: calm.map(|(j, _)| self.rows[j].1),
             calm_like: calm.map_or(0.0, |(_, c)| f64::from(c)),
         })
+    }
+
+    /// The row of `rows` nearest the query, with its cosine, in two steps:
+    /// a scan of every row on its first [`COARSE_DIMS`] dimensions (the
+    /// vectors are in PCA order, so those carry most of a cosine), then the
+    /// whole cosine for the best [`SHORTLIST`].
+    fn best_in(
+        &self,
+        rows: impl Iterator<Item = usize>,
+        query: &[i8],
+        q_scale: f32,
+    ) -> Option<(usize, f32)> {
+        let coarse_query = &query[..COARSE_DIMS];
+        let mut candidates: Vec<(f32, usize)> = rows
+            .map(|i| {
+                let row = &self.data[i * DIMS..i * DIMS + COARSE_DIMS];
+                (dot_i8(coarse_query, row) as f32 * self.scales[i], i)
+            })
+            .collect();
+        if candidates.len() > SHORTLIST {
+            candidates.select_nth_unstable_by(SHORTLIST, |a, b| b.0.total_cmp(&a.0));
+            candidates.truncate(SHORTLIST);
+        }
+        candidates
+            .iter()
+            .map(|&(_, i)| {
+                let row = &self.data[i * DIMS..(i + 1) * DIMS];
+                (i, dot_i8(query, row) as f32 * self.scales[i] * q_scale)
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1))
     }
 }
 
@@ -244,6 +340,23 @@ fn sentences<'a>(
         start = end;
         Some(range)
     })
+}
+
+/// The stems of a sentence's anchor words (see [`ANCHOR_ZIPF`]): words
+/// not in the English table at all count as rare.
+fn anchors(words: &[Word]) -> impl Iterator<Item = &str> {
+    words
+        .iter()
+        .filter(|w| {
+            // "feels" is rarer than "feel": a word counts as common as its
+            // commonest form.
+            let z = [w.text.as_str(), w.stem.as_str()]
+                .iter()
+                .filter_map(|f| english::zipf(f))
+                .fold(f64::MIN, f64::max);
+            !w.stop && z < ANCHOR_ZIPF
+        })
+        .map(|w| w.stem.as_str())
 }
 
 /// A text as the net reads it: its folded words, one space apart.
@@ -309,6 +422,23 @@ mod tests {
         assert_eq!(got[..3], [0..3, 3..7, 7..47]);
         assert_eq!(got[3..], [47..87, 87..100]);
         assert_eq!(sentences(&[], &[]).count(), 0);
+    }
+
+    #[test]
+    fn anchors_are_the_uncommon_words_by_stem() {
+        english::load();
+        let n = Normalizer::default();
+        let anchors_of = |text: &str| -> Vec<String> {
+            let (words, _) = n.words_and_breaks(text, 50);
+            anchors(&words).map(str::to_owned).collect()
+        };
+        let none: [&str; 0] = [];
+        assert_eq!(
+            anchors_of("how many times do i need to go before my back feels better"),
+            none
+        );
+        assert_eq!(anchors_of("my legs keep giving way"), ["leg"]);
+        assert_eq!(anchors_of("bladder"), ["bladder"]);
     }
 
     #[test]
