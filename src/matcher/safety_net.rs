@@ -113,25 +113,20 @@ impl SafetyNet {
     /// The table of a catalog's examples and phrasings.
     pub fn build(model: &Model, catalog: &Catalog, normalizer: &Normalizer) -> SafetyNet {
         let mut texts: Vec<(Option<usize>, Origin, String)> = Vec::new();
+        // Each example read once: its folded text, and for a flag example
+        // its anchors, by row order (flag examples come first below).
+        let mut example_anchors: Vec<Vec<String>> = Vec::new();
         for (i, example) in catalog.red_flags.examples.iter().enumerate() {
-            let text = folded(normalizer, &example.text);
-            texts.push((example.flag, Origin::Example(i), text));
+            let (words, _) = normalizer.words_and_breaks(&example.text, MAX_SENTENCE_WORDS * 2);
+            texts.push((example.flag, Origin::Example(i), join(&words)));
+            if example.flag.is_some() {
+                let mut a: Vec<String> = anchors(&words).map(str::to_owned).collect();
+                a.sort();
+                a.dedup();
+                example_anchors.push(a);
+            }
         }
-        let anchors_of = |origin: Origin| -> Vec<String> {
-            let Origin::Example(i) = origin else {
-                return Vec::new();
-            };
-            let text = catalog
-                .red_flags
-                .examples
-                .get(i)
-                .map_or("", |e| e.text.as_str());
-            let (words, _) = normalizer.words_and_breaks(text, MAX_SENTENCE_WORDS * 2);
-            let mut out: Vec<String> = anchors(&words).map(str::to_owned).collect();
-            out.sort();
-            out.dedup();
-            out
-        };
+        let mut example_anchors = example_anchors.into_iter();
         // The FAQ's phrasings as calm rows, unless there are too many to
         // hold and scan (a catalog of 10,000 entries has 80,000).
         let phrasings: usize = catalog.entries.iter().map(|e| 1 + e.alternates.len()).sum();
@@ -163,12 +158,16 @@ impl SafetyNet {
         // One text at a time: `embed_each`'s word cache would hold a vector
         // for every distinct word of thousands of sentences at once.
         for (flag, origin, text) in texts {
+            let anchors = match flag {
+                Some(_) => example_anchors.next().unwrap_or_default(),
+                None => Vec::new(),
+            };
             if let Some(v) = model.embed(&text) {
                 let scale = quantize(&v.0, &mut net.data);
                 net.scales.push(scale);
                 if flag.is_some() {
                     let row = net.rows.len() as u32;
-                    for a in anchors_of(origin) {
+                    for a in anchors {
                         net.by_anchor.entry(a).or_default().push(row);
                     }
                     net.flagged += 1;
