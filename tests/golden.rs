@@ -229,7 +229,8 @@ fn how_a_member_feels_gets_no_treatment_claim() {
         ("i have depression", NoMatch),
         ("depression", NoMatch),
         ("i'm so low", NoMatch),
-        ("feeling really low lately", NoMatch),
+        // Triage's safety net gives this one the crisis reply: not a claim either.
+        ("feeling really low lately", NotFrom("acupressure-and-mood")),
         ("low mood", NoMatch),
         ("my depression is getting worse", NoMatch),
         ("i have anxiety", NoMatch),
