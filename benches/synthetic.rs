@@ -84,13 +84,21 @@ pub fn catalog_files(entries: usize, seed: u64) -> BTreeMap<String, Vec<u8>> {
         let own = word(VOCABULARY + e);
         let shared: Vec<String> = (0..6).map(|_| word(rng.skewed(VOCABULARY))).collect();
         let heading = format!("Part {e}");
-        let quote = format!("The {own} notes say {} and {}.", shared[0], shared[1]);
-        let _ = write!(
-            article,
-            "{heading}\n\n{quote} More about {} here.\n\n",
-            shared[2]
-        );
+        let first = format!("The {own} notes say {} and {}.", shared[0], shared[1]);
+        let second = format!("More about {} here.", shared[2]);
+        let _ = write!(article, "{heading}\n\n{first} {second}\n\n");
         let _ = write!(sources, "\n[[source.section]]\nheading = \"{heading}\"\n");
+        // Every sentence is quoted or skipped, as `check` requires: one
+        // section in ten skips its second sentence, the others quote both.
+        let quote = if e % 10 == 0 {
+            let _ = writeln!(
+                sources,
+                "skip_sentences = [{{ text = \"{second}\", reason = \"An aside.\" }}]"
+            );
+            first
+        } else {
+            format!("{first} {second}")
+        };
         let mut phrasings = Vec::new();
         for t in 0..7 {
             let template = TEMPLATES[(e + t) % TEMPLATES.len()];

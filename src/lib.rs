@@ -84,6 +84,13 @@
 //!   asker's words.
 //! - Every answer is traceable: each entry cites article sections, and its
 //!   quotes are checked word for word against the article text.
+//! - No claim of the articles is left out by accident: every sentence of a
+//!   cited section is quoted by an entry or skipped with a reason
+//!   (`content::coverage`); content with a gap is refused like any other
+//!   problem, and `check --coverage` lists it.
+//! - An answer about a condition reaches only questions that name the
+//!   treatment (`must_mention`): a member who says how they feel is not
+//!   answered with a claim about treating it.
 
 #![deny(missing_docs)]
 
@@ -103,10 +110,20 @@ use matcher::{Matcher, Thresholds};
 
 /// Loads the content folder at `dir` and indexes it: everything `check`
 /// verifies and `/reload` needs. Fails with every problem found, including
-/// phrasings the matcher cannot tell apart.
+/// phrasings the matcher cannot tell apart and gaps in coverage.
 pub fn load(dir: &Path, thresholds: Thresholds) -> Result<Matcher, Vec<Problem>> {
+    without_gaps(load_with_gaps(dir, thresholds))
+}
+
+/// [`load`], except that content whose only problems are gaps in coverage
+/// (see [`content::parse_with_gaps`]) is loaded, and returned with them: for
+/// `check --coverage`, which lists what is missing.
+pub fn load_with_gaps(
+    dir: &Path,
+    thresholds: Thresholds,
+) -> Result<(Matcher, Vec<Problem>), Vec<Problem>> {
     let folder = content::ContentDir::new(dir);
-    load_with(folder.label(), |name| folder.read(name), thresholds)
+    loaded(folder.label(), |name| folder.read(name), thresholds)
 }
 
 /// [`load`] from any source of files: `read` returns a file's bytes by its
@@ -116,7 +133,26 @@ pub fn load_with(
     read: impl Fn(&str) -> std::io::Result<Vec<u8>> + Sync,
     thresholds: Thresholds,
 ) -> Result<Matcher, Vec<Problem>> {
-    let catalog = content::parse(dir_label, read)?;
+    without_gaps(loaded(dir_label, read, thresholds))
+}
+
+/// Content with gaps in coverage refused, with them as its problems.
+fn without_gaps(
+    loaded: Result<(Matcher, Vec<Problem>), Vec<Problem>>,
+) -> Result<Matcher, Vec<Problem>> {
+    match loaded {
+        Ok((matcher, gaps)) if gaps.is_empty() => Ok(matcher),
+        Ok((_, gaps)) => Err(gaps),
+        Err(problems) => Err(problems),
+    }
+}
+
+fn loaded(
+    dir_label: &str,
+    read: impl Fn(&str) -> std::io::Result<Vec<u8>> + Sync,
+    thresholds: Thresholds,
+) -> Result<(Matcher, Vec<Problem>), Vec<Problem>> {
+    let (catalog, gaps) = content::parse_with_gaps(dir_label, read)?;
     let matcher = Matcher::new(catalog, thresholds);
     let dir_label = dir_label.trim_end_matches('/');
     let label = format!("{dir_label}/{}", content::ENTRIES);
@@ -124,8 +160,9 @@ pub fn load_with(
     let label = format!("{dir_label}/{}", content::SMALL_TALK);
     problems.extend(matcher.small_talk_problems(&label));
     if problems.is_empty() {
-        Ok(matcher)
+        Ok((matcher, gaps))
     } else {
-        Err(problems)
+        // Every problem at once: the gaps (in sources.toml) first.
+        Err(gaps.into_iter().chain(problems).collect())
     }
 }

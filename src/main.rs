@@ -64,8 +64,9 @@ enum Command {
     },
     /// Validate the content and print a summary, or every problem.
     Check {
-        /// Also list every section of every article with the entries that
-        /// cite it, or why it is left out.
+        /// Also list every section and sentence of every article with the
+        /// entries that cite or quote it, or why it is left out (even when
+        /// some are not covered).
         #[arg(long)]
         coverage: bool,
     },
@@ -118,18 +119,24 @@ fn main() -> ExitCode {
         return run(&config, &dir);
     }
     let dir = content_dir(cli.content.as_deref(), config.content_dir.as_deref());
-    let matcher = match backpain_bot::load(&dir, config.matching.thresholds()) {
-        Ok(matcher) => matcher,
+    let matcher = match backpain_bot::load_with_gaps(&dir, config.matching.thresholds()) {
+        // `check --coverage` lists what is covered even when some is not.
+        Ok((matcher, gaps)) => {
+            if let Command::Check { coverage: true } = cli.command {
+                print_coverage(matcher.catalog());
+            }
+            if !gaps.is_empty() {
+                return report(&gaps, ExitCode::from(1));
+            }
+            matcher
+        }
         Err(problems) => return report(&problems, ExitCode::from(1)),
     };
     let catalog = matcher.catalog();
     match cli.command {
         // Handled above, before the content is loaded for the other commands.
         Command::Run => ExitCode::SUCCESS,
-        Command::Check { coverage } => {
-            if coverage {
-                print_coverage(catalog);
-            }
+        Command::Check { .. } => {
             println!("{}: ok, {}", dir.display(), catalog.summary());
             ExitCode::SUCCESS
         }
@@ -278,20 +285,51 @@ fn ask(matcher: &Matcher, format: Format, words: &[String]) -> std::io::Result<(
     }
 }
 
-/// Prints each article's sections with the entries citing them.
+/// Prints each article's sections with the entries citing them, each
+/// sentence with the entries quoting it or why it is left out, and the
+/// totals.
 fn print_coverage(catalog: &backpain_bot::content::Catalog) {
+    use backpain_bot::content::{Status, Totals};
+    let coverage = catalog.coverage();
     let mut current = "";
-    for (source, section, cited_by) in catalog.coverage() {
+    for section in &coverage {
+        let source = section.source;
         if source.id != current {
             current = &source.id;
             println!("{} ({})", source.title, source.id);
         }
-        let status = match &section.skip {
-            Some(reason) => format!("left out: {reason}"),
-            None => format!("cited by {}", cited_by.join(", ")),
+        let status = match (&section.section.skip, section.cited_by.is_empty()) {
+            (Some(reason), _) => format!("left out: {reason}"),
+            (None, true) => "NOT CITED".to_owned(),
+            (None, false) => format!("cited by {}", section.cited_by.join(", ")),
         };
-        println!("  {}: {status}", section.heading);
+        println!("  {}: {status}", section.section.heading);
+        for piece in &section.pieces {
+            let text = &piece.piece.text;
+            let status = match piece.status() {
+                Status::Heading => {
+                    println!("    heading: {text}");
+                    continue;
+                }
+                Status::Quoted(ids) => match piece.skipped {
+                    Some(_) => format!("quoted by {} (and skipped: a problem)", ids.join(", ")),
+                    None => format!("quoted by {}", ids.join(", ")),
+                },
+                Status::Skipped(reason) => format!("skipped: {reason}"),
+                Status::NotCovered => "NOT COVERED".to_owned(),
+            };
+            println!("    \"{text}\"\n      {status}");
+        }
     }
+    let totals = Totals::of(&coverage);
+    println!(
+        "{} sentences: {} quoted, {} skipped, {} NOT COVERED; {} headings",
+        totals.quoted + totals.skipped + totals.not_covered,
+        totals.quoted,
+        totals.skipped,
+        totals.not_covered,
+        totals.headings
+    );
 }
 
 /// The content folder: `--content`, else the config's, else `./faq` when it

@@ -215,6 +215,56 @@ fn check_summarises_valid_content() {
     );
 }
 
+/// `check --coverage` lists every sentence with the entries quoting it or
+/// why it is skipped, and the totals; a sentence neither quoted nor skipped
+/// is listed as NOT COVERED, and `check` refuses the content.
+#[test]
+fn check_coverage_lists_every_sentence() {
+    let out = run(&["check", "--coverage"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listing = stdout(&out);
+    for expected in [
+        "  How Acupuncture Works: cited by ",
+        "    heading: The science behind acupuncture\n",
+        "    \"Now, according to research, acupressure may be an effective way to treat depression.\"\n      quoted by acupressure-and-mood\n",
+        "    \"Let us find out.\"\n      skipped: A transition to the list below it.\n",
+        "  Advert: left out: ",
+    ] {
+        assert!(listing.contains(expected), "{expected:?} not in:\n{listing}");
+    }
+    let totals = listing
+        .lines()
+        .find(|l| l.ends_with(" headings"))
+        .unwrap_or_default();
+    assert!(totals.contains(" skipped, 0 NOT COVERED; "), "{totals}");
+    assert!(!listing.contains("NOT COVERED\n"), "{listing}");
+
+    let (_dir, faq) = broken_content(&[Edit::Replace(
+        "articles/acupuncture-and-acupressure-for-back-pain.txt",
+        "Let us find out.",
+        "Let us find out. Needles are sterile.",
+    )]);
+    let faq_arg = faq.to_str().unwrap_or_default();
+    let out = run(&["check", "--coverage", "--content", faq_arg], "");
+    assert_eq!(out.status.code(), Some(1));
+    let listing = stdout(&out);
+    assert!(
+        listing.contains("    \"Needles are sterile.\"\n      NOT COVERED\n"),
+        "{listing}"
+    );
+    assert!(listing.contains(" skipped, 1 NOT COVERED; "), "{listing}");
+    let err = stderr(&out);
+    assert!(
+        err.contains(": section \"The Acupuncture Experience\" of source \"ancient-techniques\": no entry quotes the sentence \"Needles are sterile.\""),
+        "{err}"
+    );
+    assert!(err.trim_end().ends_with("1 problem found"), "{err}");
+    let plain = run(&["check", "--content", faq_arg], "");
+    assert_eq!(plain.status.code(), Some(1));
+    assert_eq!(stdout(&plain), "");
+    assert_eq!(stderr(&plain), err);
+}
+
 #[test]
 fn check_reports_broken_content_with_file_and_line_and_exits_1() {
     let dir = tempfile::tempdir().expect("temp dir");

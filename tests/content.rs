@@ -4,7 +4,7 @@
 
 mod common;
 
-use backpain_bot::content::{normalize_quoted, FlagKind, MAX_ANSWER_CHARS};
+use backpain_bot::content::{normalize_quoted, FlagKind, Status, Totals, MAX_ANSWER_CHARS};
 use backpain_bot::matcher::{Match, Outcome, Scored};
 use backpain_bot::reply::{self, DISCORD_MESSAGE_LIMIT};
 
@@ -86,6 +86,42 @@ fn every_section_is_cited_or_skipped_with_a_reason() {
             );
         }
     }
+}
+
+/// Sentence coverage is complete: every sentence of every cited section is
+/// quoted by an entry or skipped with a reason, and no skipped sentence is
+/// also quoted.
+#[test]
+fn every_sentence_is_quoted_or_skipped_with_a_reason() {
+    let catalog = common::shipped().catalog();
+    let coverage = catalog.coverage();
+    for section in &coverage {
+        for piece in &section.pieces {
+            let what = format!(
+                "{}, section {:?}: {:?}",
+                section.source.id, section.section.heading, piece.piece.text
+            );
+            assert_ne!(
+                piece.status(),
+                Status::NotCovered,
+                "{what} is neither quoted nor skipped"
+            );
+            assert!(
+                piece.quoted_by.is_empty() || piece.skipped.is_none(),
+                "{what} is quoted and skipped"
+            );
+            if let Some(skip) = piece.skipped {
+                assert!(
+                    !skip.reason.trim().is_empty(),
+                    "{what}: skipped with no reason"
+                );
+            }
+        }
+    }
+    let totals = Totals::of(&coverage);
+    assert_eq!(totals.not_covered, 0, "{totals:?}");
+    // Most of what the articles say is answered: skips are the exception.
+    assert!(totals.quoted > 3 * totals.skipped, "{totals:?}");
 }
 
 /// Checks a reply: it fits one Discord message and ends with the disclaimer.

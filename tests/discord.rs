@@ -314,7 +314,7 @@ async fn reload_swaps_good_content_refuses_bad_content_and_checks_permissions() 
     let report = broken.content().unwrap_or_default();
     assert!(report.contains("nothing was changed"), "{report}");
     assert!(
-        report.contains("sources.toml:21: unknown key `titel`"),
+        report.contains("sources.toml:40: unknown key `titel`"),
         "{report}"
     );
     let still = bot.say(&Origin::dm(&member), insurance).await;

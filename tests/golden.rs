@@ -20,9 +20,12 @@ enum Expect {
     SuggestAny,
     /// An honest "I don't have an answer for that".
     NoMatch,
+    /// Anything but this entry: neither its answer nor a "did you mean"
+    /// that offers it.
+    NotFrom(&'static str),
 }
 
-use Expect::{Answer, NoMatch, Suggest, SuggestAny};
+use Expect::{Answer, NoMatch, NotFrom, Suggest, SuggestAny};
 
 /// Returns a description of the failure, if the question does not lead to
 /// what is expected.
@@ -37,6 +40,9 @@ fn check(question: &str, expect: Expect) -> Option<String> {
         }
         SuggestAny => m.outcome == Outcome::Suggest,
         NoMatch => m.outcome == Outcome::NoMatch,
+        NotFrom(not) => {
+            m.entry.map(id) != Some(not) && m.suggestions.iter().all(|s| id(s.entry) != not)
+        }
     };
     if ok {
         return None;
@@ -206,5 +212,47 @@ fn off_topic_questions_do_not_match() {
         ("???", NoMatch),
         // Greetings ("hi", "good morning everyone") are small talk now:
         // tests/smalltalk.rs.
+    ]);
+}
+
+/// The first article's claim that acupressure may treat depression answers
+/// questions about acupressure and mood, never a member who says how they
+/// feel: the entry has `must_mention`, so a message that mentions neither
+/// acupressure nor pressure points gets no claim about treating it.
+#[test]
+#[rustfmt::skip]
+fn how_a_member_feels_gets_no_treatment_claim() {
+    run(&[
+        ("i feel depressed", NoMatch),
+        ("im depressed", NoMatch),
+        ("i am so depressed", NoMatch),
+        ("i have depression", NoMatch),
+        ("depression", NoMatch),
+        ("i'm so low", NoMatch),
+        // Triage's safety net gives this one the crisis reply: not a claim either.
+        ("feeling really low lately", NotFrom("acupressure-and-mood")),
+        ("low mood", NoMatch),
+        ("my depression is getting worse", NoMatch),
+        ("i have anxiety", NoMatch),
+        ("my anxiety is bad", NoMatch),
+        ("i'm depressed because of my back", NotFrom("acupressure-and-mood")),
+        ("back pain is making me depressed", NotFrom("acupressure-and-mood")),
+        ("can acupuncture help with depression", NotFrom("acupressure-and-mood")),
+        ("can acupressure help with depression", Answer("acupressure-and-mood")),
+        ("does acupressure help my anxiety", Answer("acupressure-and-mood")),
+        ("is acupressure good for low mood", Answer("acupressure-and-mood")),
+        ("can pressure points help depression", Answer("acupressure-and-mood")),
+    ]);
+}
+
+/// Claims inside cited sections that had no entry answering them.
+#[test]
+#[rustfmt::skip]
+fn claims_found_by_sentence_coverage() {
+    run(&[
+        ("does acupressure improve circulation", Answer("acupressure-benefits")),
+        ("can acupressure relieve tension", Answer("acupressure-benefits")),
+        ("why does understanding the cause of back pain matter", Answer("causes-of-back-pain")),
+        ("what steps should i follow after a session", Answer("aftercare")),
     ]);
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::io;
 
 use backpain_bot::content;
+use backpain_bot::matcher::Thresholds;
 
 const ARTICLE: &str = "\
 An Article Title
@@ -183,7 +184,8 @@ fn check(edits: &[Edit], expect: &[&str]) {
             .cloned()
             .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))
     };
-    let got: Vec<String> = match content::parse("faq", read) {
+    // As `check` and `/reload` load: the matcher's own checks included.
+    let got: Vec<String> = match backpain_bot::load_with("faq", read, Thresholds::default()) {
         Ok(_) => Vec::new(),
         Err(problems) => problems.iter().map(ToString::to_string).collect(),
     };
@@ -207,7 +209,7 @@ fn syntax_and_schema_problems() {
     );
     check(
         &[("entries.toml", "answer = \"The article", Some("anwser = \"The article"))],
-        &["faq/entries.toml:18: unknown key `anwser`, expected one of `id`, `question`, `alternates`, `answer`, `topics`, `source` (check its spelling)"],
+        &["faq/entries.toml:18: unknown key `anwser`, expected one of `id`, `question`, `alternates`, `answer`, `topics`, `must_mention`, `source` (check its spelling)"],
     );
     check(
         &[(
@@ -245,7 +247,7 @@ fn every_problem_is_reported_at_once() {
         ],
         &[
             "faq/sources.toml:3: `title` is empty",
-            "faq/entries.toml:3: unknown key `questoin`, expected one of `id`, `question`, `alternates`, `answer`, `topics`, `source` (check its spelling)",
+            "faq/entries.toml:3: unknown key `questoin`, expected one of `id`, `question`, `alternates`, `answer`, `topics`, `must_mention`, `source` (check its spelling)",
             "faq/entries.toml:17: entry \"needles\" names unknown topic \"basic\" (see topics.toml)",
         ],
     );
@@ -508,6 +510,119 @@ fn red_flag_and_coverage_problems() {
     check(
         &[("sources.toml", "skip = \"Nothing follows it.\"\n", Some(""))],
         &["faq/sources.toml:13: section \"Skipped Heading\" of source \"art\" is cited by no entry: cite it, or mark it with skip = \"why it is left out\""],
+    );
+}
+
+/// Every sentence of a cited section must be quoted by an entry or skipped
+/// with a reason, and every skip must be a sentence of its section that no
+/// entry quotes.
+#[test]
+fn sentence_coverage_problems() {
+    const SECOND: &str = "heading = \"Second Heading\"\n";
+    let skip = |text: &str| -> &'static str {
+        Box::leak(
+            format!("{SECOND}skip_sentences = [{{ text = \"{text}\", reason = \"An aside.\" }}]\n")
+                .into_boxed_str(),
+        )
+    };
+    let more = (
+        "article.txt",
+        "Needles are thin.",
+        Some("Needles are thin. They’re steel."),
+    );
+    // A sentence no entry quotes, at the section's line.
+    check(
+        &[more],
+        &["faq/sources.toml:10: section \"Second Heading\" of source \"art\": no entry quotes the sentence \"They're steel.\": quote it in an entry, or add it to the section's skip_sentences with the reason it is left out"],
+    );
+    // Skipped with a reason, it is left out on purpose (curly quote marks
+    // and spacing do not count); or quoted, it is covered.
+    check(
+        &[
+            more,
+            ("sources.toml", SECOND, Some(skip("They're  steel."))),
+        ],
+        &[],
+    );
+    check(
+        &[
+            more,
+            (
+                "entries.toml",
+                "quote = \"Needles are thin.\"",
+                Some("quote = \"Needles are thin. They're steel.\""),
+            ),
+        ],
+        &[],
+    );
+    // A quote that is part of the sentence covers it.
+    check(
+        &[more, ("entries.toml", "quote = \"Needles are thin.\"", Some("quote = \"Needles are thin.\"\n\n[[entry.source]]\nid = \"art\"\nsection = \"Second Heading\"\nquote = \"steel\""))],
+        &[],
+    );
+    // A section no entry cites is one problem, not one per sentence.
+    check(
+        &[more, ("entries.toml", "section = \"Second Heading\"\nquote = \"Needles are thin.\"", Some("section = \"First Heading\"\nquote = \"Acupressure uses finger pressure.\""))],
+        &["faq/sources.toml:10: section \"Second Heading\" of source \"art\" is cited by no entry: cite it, or mark it with skip = \"why it is left out\""],
+    );
+    // A skip must be in its section...
+    check(
+        &[("sources.toml", SECOND, Some(skip("They are steel.")))],
+        &["faq/sources.toml:11: this skipped sentence is not in section \"Second Heading\" of article.txt: copy it word for word from the section"],
+    );
+    check(
+        &[("sources.toml", SECOND, Some(skip("Sessions last 30-60 minutes.")))],
+        &["faq/sources.toml:11: this skipped sentence is not in section \"Second Heading\" of article.txt: copy it word for word from the section (it is in section \"First Heading\")"],
+    );
+    // ...quoted by no entry...
+    check(
+        &[("sources.toml", SECOND, Some(skip("Needles are thin.")))],
+        &["faq/sources.toml:11: this skipped sentence of section \"Second Heading\" is quoted by entry \"needles\": take it out of skip_sentences, or the quote out of the entry"],
+    );
+    // ...a sentence rather than a heading...
+    check(
+        &[("sources.toml", SECOND, Some(skip("Second Heading")))],
+        &["faq/sources.toml:11: this skipped text is not a sentence of section \"Second Heading\": skip whole sentences or part of one (a heading needs no skip; `check --coverage` lists the sentences)"],
+    );
+    // ...in a section that is not skipped whole, and with a reason.
+    check(
+        &[("sources.toml", "skip = \"Nothing follows it.\"\n", Some("skip = \"Nothing follows it.\"\nskip_sentences = [{ text = \"Skipped\", reason = \"x\" }]\n"))],
+        &["faq/sources.toml:15: section \"Skipped Heading\" is skipped whole (`skip`): its sentences need no skip_sentences"],
+    );
+    check(
+        &[more, ("sources.toml", SECOND, Some("heading = \"Second Heading\"\nskip_sentences = [{ text = \"They're steel.\", reason = \" \" }]\n"))],
+        &["faq/sources.toml:11: `reason` is empty"],
+    );
+    check(
+        &[("sources.toml", SECOND, Some("heading = \"Second Heading\"\nskip_sentences = [{ txt = \"Needles\", reason = \"x\" }]\n"))],
+        &["faq/sources.toml:11: unknown key `txt`, expected `text` or `reason` (check its spelling)"],
+    );
+}
+
+/// `must_mention`: words a question must contain one of for the entry to
+/// answer it. Every phrasing must hold one, and each must be a word the
+/// matcher knows.
+#[test]
+fn must_mention_problems() {
+    const AT: &str = "topics = [\"basics\"]\nanswer = \"The article says they are thin.\"";
+    let with = |words: &str| -> &'static str {
+        Box::leak(format!("must_mention = [{words}]\n{AT}").into_boxed_str())
+    };
+    check(&[("entries.toml", AT, Some(with("\"needles\"")))], &[]);
+    check(
+        &[("entries.toml", AT, Some(with("\"thick\"")))],
+        &["faq/entries.toml:13: entry \"needles\": the phrasing \"needle size\" mentions none of the entry's must_mention words (thick), so a question asked that way could never be answered: add one to it"],
+    );
+    check(
+        &[("entries.toml", AT, Some(with("\"needles\", \"the\", \"zzyzx\"")))],
+        &[
+            "faq/entries.toml:13: entry \"needles\": must_mention \"the\" can never be matched: the matcher ignores words like \"is\" and \"the\", and knows only words the content's phrasings, answers or topics use",
+            "faq/entries.toml:13: entry \"needles\": must_mention \"zzyzx\" can never be matched: the matcher ignores words like \"is\" and \"the\", and knows only words the content's phrasings, answers or topics use",
+        ],
+    );
+    check(
+        &[("entries.toml", AT, Some(with("\" \"")))],
+        &["faq/entries.toml:17: `must_mention` is empty"],
     );
 }
 

@@ -15,10 +15,12 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::sandbox::{check_name, ContentDir, Refusal};
+use super::sentences::{self, ArticleText};
 use super::toml_file::{Record, TomlFile};
 use super::{
-    messages, normalize_quoted, red_flag_examples, red_flags, small_talk, Catalog, Citation, Entry,
-    Messages, Problem, Section, Source, SynonymGroup, Topic, MAX_ANSWER_CHARS,
+    coverage, messages, normalize_quoted, normalized, overlaps, red_flag_examples, red_flags,
+    small_talk, Catalog, Citation, Entry, Messages, PieceKind, Problem, Section, SkippedSentence,
+    Source, SynonymGroup, Topic, MAX_ANSWER_CHARS,
 };
 use crate::parallel;
 use messages::MESSAGES;
@@ -57,11 +59,29 @@ pub fn load_dir(dir: &Path) -> Result<Catalog, Vec<Problem>> {
 /// content folder; `dir_label` prefixes file names in problems.
 ///
 /// Every problem is reported, not just the first: a moderator fixes them all
-/// in one pass.
+/// in one pass. Gaps in coverage (see [`parse_with_gaps`]) are reported once
+/// there is no other problem.
 pub fn parse(
     dir_label: &str,
     read: impl Fn(&str) -> std::io::Result<Vec<u8>> + Sync,
 ) -> Result<Catalog, Vec<Problem>> {
+    let (catalog, gaps) = parse_with_gaps(dir_label, read)?;
+    if gaps.is_empty() {
+        Ok(catalog)
+    } else {
+        Err(gaps)
+    }
+}
+
+/// [`parse`], except that a catalog whose only problems are gaps in
+/// coverage is returned with them, so that `check --coverage` can list
+/// what is missing. A gap is a section no entry cites, a sentence no entry
+/// quotes, neither skipped, or a skipped sentence that an entry quotes
+/// (see [`super::Catalog::coverage`]).
+pub fn parse_with_gaps(
+    dir_label: &str,
+    read: impl Fn(&str) -> std::io::Result<Vec<u8>> + Sync,
+) -> Result<(Catalog, Vec<Problem>), Vec<Problem>> {
     let dir_label = dir_label.trim_end_matches('/');
     let fresh = || Loader {
         dir_label,
@@ -122,9 +142,6 @@ pub fn parse(
         &topics,
         topics_ok.then_some(&broken_topics[..]),
     );
-    if loader.problems.is_empty() {
-        loader.coverage(&sources, &entries);
-    }
     if !loader.problems.is_empty() {
         return Err(loader.problems);
     }
@@ -143,11 +160,11 @@ pub fn parse(
             // The texts filled with lists from the other files, once they
             // are all known.
             let problems = messages::fits(&catalog, &loader.label(MESSAGES));
-            if problems.is_empty() {
-                Ok(catalog)
-            } else {
-                Err(problems)
+            if !problems.is_empty() {
+                return Err(problems);
             }
+            let gaps = coverage::problems(&catalog.coverage(), &loader.label(SOURCES));
+            Ok((catalog, gaps))
         }
         // `messages()`, `red_flags()`, `crisis()` and `small_talk()` record
         // a problem when they return `None`.
@@ -184,6 +201,15 @@ struct RawSection {
     heading: Spanned<String>,
     starts_at: Option<Spanned<String>>,
     skip: Option<Spanned<String>>,
+    #[serde(default)]
+    skip_sentences: Vec<RawSkippedSentence>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSkippedSentence {
+    text: Spanned<String>,
+    reason: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -203,6 +229,8 @@ struct RawEntry {
     alternates: Vec<Spanned<String>>,
     answer: Spanned<String>,
     topics: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    must_mention: Vec<Spanned<String>>,
     #[serde(default, rename = "source")]
     sources: Vec<RawCitation>,
 }
@@ -331,7 +359,8 @@ impl Loader<'_> {
                 sections,
             });
         }
-        if out.is_empty() {
+        // A source that could not be read is there: one mistake, one report.
+        if out.is_empty() && f.broken_ids.is_empty() && f.problems.is_empty() {
             f.problem(None, "there are no [[source]] sections");
         }
         self.problems.append(&mut f.problems);
@@ -411,32 +440,6 @@ impl Loader<'_> {
 
     fn messages(&mut self) -> Option<Messages> {
         self.with_file(MESSAGES, messages::messages).flatten()
-    }
-
-    /// Every section must be cited by an entry or deliberately skipped:
-    /// substance left out by accident is a gap in the FAQ.
-    fn coverage(&mut self, sources: &[Source], entries: &[Entry]) {
-        let cited: HashSet<(&str, &str)> = entries
-            .iter()
-            .flat_map(|e| &e.sources)
-            .map(|c| (c.source.as_str(), c.section.as_str()))
-            .collect();
-        for source in sources {
-            for section in &source.sections {
-                let cited = cited.contains(&(source.id.as_str(), section.heading.as_str()));
-                if !cited && section.skip.is_none() {
-                    self.problems.push(Problem {
-                        file: self.label(SOURCES),
-                        line: Some(section.line),
-                        message: format!(
-                            "section \"{}\" of source \"{}\" is cited by no entry: cite it, \
-                             or mark it with skip = \"why it is left out\"",
-                            section.heading, source.id
-                        ),
-                    });
-                }
-            }
-        }
     }
 
     /// Parses entries.toml's text into records; its problems come with the
@@ -570,6 +573,11 @@ impl Loader<'_> {
                         .into_iter()
                         .map(Spanned::into_inner)
                         .collect(),
+                    must_mention: raw
+                        .must_mention
+                        .into_iter()
+                        .map(|w| trimmed(w.into_inner()))
+                        .collect(),
                     sources: raw
                         .sources
                         .into_iter()
@@ -640,6 +648,9 @@ fn own_checks(
 ) -> OwnChecks {
     let id = raw.id.get_ref();
     nonempty(f, "question", &raw.question);
+    for word in &raw.must_mention {
+        nonempty(f, "must_mention", word);
+    }
     check_answer(f, id, &raw.answer);
     let before_phrasings = std::mem::take(&mut f.problems);
     let folded = std::iter::once(&raw.question)
@@ -669,14 +680,16 @@ fn own_checks(
     }
 }
 
-/// Splits an article into the sections `sources.toml` lists, in order.
+/// Splits an article into the sections `sources.toml` lists, in order, and
+/// each section into its sentences; checks the sentences it skips.
 fn split_sections(
     f: &mut TomlFile<'_>,
     file_name: &str,
     article: &str,
     raws: &[RawSection],
 ) -> Vec<Section> {
-    let text = normalize_quoted(article);
+    let article = ArticleText::new(article);
+    let text = &article.text;
     let mut starts = Vec::new();
     let mut cursor = 0;
     for raw in raws {
@@ -727,19 +740,88 @@ fn split_sections(
             .copied()
             .find(|&s| s != usize::MAX)
             .unwrap_or(text.len());
-        let body = if start == usize::MAX || end < start {
-            String::new()
+        let (body, pieces) = if start == usize::MAX || end < start {
+            (String::new(), Vec::new())
         } else {
-            text[start..end].to_owned()
+            let pieces = sentences::split(article.lines(start, end));
+            (text[start..end].to_owned(), pieces)
         };
+        let skip_sentences = raw
+            .skip_sentences
+            .iter()
+            .map(|s| {
+                nonempty(f, "text", &s.text);
+                nonempty(f, "reason", &s.reason);
+                SkippedSentence {
+                    text: normalize_quoted(s.text.get_ref()),
+                    reason: trimmed(s.reason.get_ref().clone()),
+                    line: f.line_of(s.text.span().start),
+                }
+            })
+            .collect();
         sections.push(Section {
             heading: raw.heading.get_ref().clone(),
             skip: raw.skip.as_ref().map(|s| s.get_ref().clone()),
             text: body,
+            sentences: pieces,
+            skip_sentences,
             line: f.line_of(raw.heading.span().start),
         });
     }
+    for (raw, section) in raws.iter().zip(&sections) {
+        if section.text.is_empty() {
+            continue;
+        }
+        for (raw_skip, skip) in raw.skip_sentences.iter().zip(&section.skip_sentences) {
+            if let Some(why) = skip_problem(skip, section, &sections, file_name) {
+                f.problem_at(&raw_skip.text, why);
+            }
+        }
+    }
     sections
+}
+
+/// What is wrong with a skipped sentence of `section`, if anything: it must
+/// be in the section, and be a sentence (or part of one) there, in a
+/// section that is not skipped whole.
+fn skip_problem(
+    skip: &SkippedSentence,
+    section: &Section,
+    sections: &[Section],
+    file_name: &str,
+) -> Option<String> {
+    let heading = &section.heading;
+    if section.skip.is_some() {
+        return Some(format!(
+            "section \"{heading}\" is skipped whole (`skip`): its sentences need no \
+             skip_sentences"
+        ));
+    }
+    if skip.text.is_empty() {
+        return None;
+    }
+    if !section.text.contains(&skip.text) {
+        let elsewhere = sections
+            .iter()
+            .find(|s| s.text.contains(&skip.text))
+            .map(|s| format!(" (it is in section \"{}\")", s.heading))
+            .unwrap_or_default();
+        return Some(format!(
+            "this skipped sentence is not in section \"{heading}\" of {file_name}: copy it \
+             word for word from the section{elsewhere}"
+        ));
+    }
+    let a_sentence = section
+        .sentences
+        .iter()
+        .any(|p| p.kind == PieceKind::Sentence && overlaps(&skip.text, &p.text));
+    (!a_sentence).then(|| {
+        format!(
+            "this skipped text is not a sentence of section \"{heading}\": skip whole \
+             sentences or part of one (a heading needs no skip; `check --coverage` lists \
+             the sentences)"
+        )
+    })
 }
 
 fn check_answer(f: &mut TomlFile<'_>, id: &str, answer: &Spanned<String>) {
@@ -792,16 +874,16 @@ fn check_citation<'s>(
             ),
         );
     }
-    let quote = normalize_quoted(cite.quote.get_ref());
+    let quote = normalized(cite.quote.get_ref());
     if quote.is_empty() {
         f.problem_at(&cite.quote, format!("entry \"{id}\" has an empty quote"));
         return None;
     }
-    if !section.text.contains(&quote) {
+    if !section.text.contains(&*quote) {
         let elsewhere = source
             .sections
             .iter()
-            .find(|s| s.text.contains(&quote))
+            .find(|s| s.text.contains(&*quote))
             .map(|s| format!(" (it is in section \"{}\")", s.heading))
             .unwrap_or_default();
         f.problem_at(

@@ -7,17 +7,20 @@
 //! (`sandbox`), which reads a content folder from disk and never outside it,
 //! and the one-line [`load_dir`] wrapper over it.
 
+mod coverage;
 mod load;
 mod messages;
 mod red_flag_examples;
 mod red_flags;
 mod sandbox;
+mod sentences;
 mod small_talk;
 pub(crate) mod toml_file;
 
 use std::fmt;
 
-pub use load::{load_dir, parse, ENTRIES, FILES, SOURCES};
+pub use coverage::{PieceCoverage, SectionCoverage, Status, Totals};
+pub use load::{load_dir, parse, parse_with_gaps, ENTRIES, FILES, SOURCES};
 pub use messages::{fill, Messages, MAX_MENU_PLACEHOLDER, MESSAGES};
 pub use red_flag_examples::{Example, MAX_EXAMPLE_CHARS, RED_FLAG_EXAMPLES};
 pub use red_flags::{
@@ -27,6 +30,7 @@ pub use red_flags::{
 pub use sandbox::{
     check_name, ContentDir, Refusal, Resolved, MAX_ARTICLE_BYTES, MAX_ENTRIES_BYTES, MAX_TOML_BYTES,
 };
+pub use sentences::{overlaps, split, Piece, PieceKind};
 pub use small_talk::{SmallTalk, Talk, MAX_PHRASE_WORDS, SMALL_TALK};
 
 /// The longest answer a moderator may write. Discord allows 2000 characters
@@ -82,7 +86,22 @@ pub struct Section {
     /// The section's text with whitespace and quote marks normalised (see
     /// [`normalize_quoted`]), heading included.
     pub text: String,
+    /// The section's headings and sentences, in order (see [`split`]).
+    pub sentences: Vec<Piece>,
+    /// Sentences left out of coverage on purpose, each with its reason.
+    pub skip_sentences: Vec<SkippedSentence>,
     /// The line of `sources.toml` that lists the section.
+    pub line: usize,
+}
+
+/// A sentence of a section that no entry needs to quote, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedSentence {
+    /// The sentence, or part of it, normalised like quotes.
+    pub text: String,
+    /// Why it is left out.
+    pub reason: String,
+    /// The line of `sources.toml` that lists it.
     pub line: usize,
 }
 
@@ -110,6 +129,10 @@ pub struct Entry {
     pub answer: String,
     /// Ids of the topics this entry belongs to (at least one).
     pub topics: Vec<String>,
+    /// Words a question must mention one of for this entry to answer it
+    /// or be suggested; empty for most entries (see `must_mention` in
+    /// `entries.toml`).
+    pub must_mention: Vec<String>,
     /// Where the answer comes from (at least one).
     pub sources: Vec<Citation>,
     /// The line of `entries.toml` the entry starts on, for problems found
@@ -195,28 +218,11 @@ impl Catalog {
             .filter(move |e| e.topics.iter().any(|t| t == topic_id))
     }
 
-    /// Every section of every article with the ids of the entries that cite
-    /// it, in article order.
-    pub fn coverage(&self) -> Vec<(&Source, &Section, Vec<&str>)> {
-        let mut cited: std::collections::HashMap<(&str, &str), Vec<&str>> = Default::default();
-        for entry in &self.entries {
-            for c in &entry.sources {
-                let ids = cited
-                    .entry((c.source.as_str(), c.section.as_str()))
-                    .or_default();
-                if !ids.contains(&entry.id.as_str()) {
-                    ids.push(&entry.id);
-                }
-            }
-        }
-        let mut out = Vec::new();
-        for source in &self.sources {
-            for section in &source.sections {
-                let key = (source.id.as_str(), section.heading.as_str());
-                out.push((source, section, cited.remove(&key).unwrap_or_default()));
-            }
-        }
-        out
+    /// Every section of every article, in article order, with the entries
+    /// that cite it and each of its sentences with the entries that quote
+    /// it or the reason it is skipped.
+    pub fn coverage(&self) -> Vec<SectionCoverage<'_>> {
+        coverage::of(&self.sources, &self.entries)
     }
 
     /// Counts of what the catalog holds.
@@ -306,9 +312,81 @@ pub fn normalize_quoted(text: &str) -> String {
     out
 }
 
+/// [`normalize_quoted`], without a copy when the text is already so (as
+/// most quotes and article lines are).
+pub(crate) fn normalized(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_ascii() {
+        // Only spaces matter: every character it folds is beyond ASCII.
+        let bytes = text.as_bytes();
+        let clean = bytes.first() != Some(&b' ')
+            && bytes.last() != Some(&b' ')
+            && !bytes
+                .iter()
+                .any(|&b| (b.is_ascii_whitespace() && b != b' ') || b == 0x0B)
+            && !text.contains("  ");
+        return if clean {
+            std::borrow::Cow::Borrowed(text)
+        } else {
+            std::borrow::Cow::Owned(normalize_quoted(text))
+        };
+    }
+    let mut space_before = true;
+    let clean = text.chars().all(|c| {
+        let ok = match c {
+            ' ' => !space_before,
+            '\u{2018}'
+            | '\u{2019}'
+            | '\u{201B}'
+            | '\u{2032}'
+            | '\u{201C}'
+            | '\u{201D}'
+            | '\u{201F}'
+            | '\u{2033}'
+            | '\u{2010}'..='\u{2013}' => false,
+            c => !c.is_whitespace(),
+        };
+        space_before = c == ' ';
+        ok
+    }) && !space_before;
+    if clean {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(normalize_quoted(text))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The copy-free path gives what [`normalize_quoted`] gives.
+    #[test]
+    fn normalized_is_normalize_quoted() {
+        for text in [
+            "",
+            " ",
+            "plain text.",
+            " lead",
+            "trail ",
+            "two  spaces",
+            "tab\there",
+            "it’s",
+            "“quoted”",
+            "a–b",
+            "line\nbreak",
+            "\u{a0}nbsp",
+            "é 背痛",
+            "vt\u{b}ff\u{c}cr\r",
+            "é  two",
+            " é",
+            "é\u{2028}",
+        ] {
+            let fast = normalized(text);
+            assert_eq!(fast, normalize_quoted(text), "{text:?}");
+            let borrowed = matches!(fast, std::borrow::Cow::Borrowed(_));
+            assert_eq!(borrowed, fast == text, "{text:?}");
+        }
+    }
 
     /// A problem is one line, whatever the file made its message quote.
     #[test]

@@ -13,6 +13,7 @@
 mod english;
 mod hybrid;
 mod index;
+mod mentions;
 mod normalize;
 mod safety_net;
 pub mod semantic;
@@ -26,6 +27,7 @@ pub use normalize::{Break, Normalizer, Word};
 use crate::content::{Catalog, Entry, Problem, RedFlag, Talk, Topic};
 use hybrid::{Evidence, SemanticIndex};
 use index::{Index, QueryToken};
+use mentions::Mentions;
 use safety_net::{Caught, Origin, SafetyNet};
 use small_talk::SmallTalkIndex;
 use triage::Triage;
@@ -212,6 +214,8 @@ pub struct Matcher {
     index: Index,
     triage: Triage,
     small_talk: SmallTalkIndex,
+    /// The words some entries must be asked with.
+    mentions: Mentions,
     /// The phrasings' vectors; `None` when the semantic layer is off.
     semantic: Option<SemanticIndex>,
     /// Red-flag examples by meaning; `None` when the semantic layer is off.
@@ -231,6 +235,7 @@ impl Matcher {
             &catalog.red_flags.negation,
             index.normalizer(),
         );
+        let mentions = Mentions::new(&catalog, &index);
         let semantic = semantic::model().map(|model| {
             // A catalog too large to scan whole keeps one vector an entry,
             // its question's (see `hybrid::FULL_SCAN_PHRASINGS`).
@@ -255,6 +260,7 @@ impl Matcher {
             index,
             triage,
             small_talk,
+            mentions,
             semantic,
             net,
             thresholds,
@@ -420,8 +426,10 @@ impl Matcher {
     }
 
     /// Phrasings of different entries that the matcher reads as the same
-    /// words: a question worded like either can only get a "did you mean".
-    /// `entries_label` names `entries.toml` in the problems.
+    /// words: a question worded like either can only get a "did you mean";
+    /// and `must_mention` words the matcher cannot use or a phrasing lacks
+    /// (see `mentions`). `entries_label` names `entries.toml` in the
+    /// problems.
     pub fn problems(&self, entries_label: &str) -> Vec<Problem> {
         let mut owner: FxHashMap<&[u32], (usize, &index::Phrasing)> = FxHashMap::default();
         let mut out = Vec::new();
@@ -470,6 +478,10 @@ impl Matcher {
                 }
             }
         }
+        out.extend(
+            self.mentions
+                .problems(&self.catalog, &self.index, entries_label),
+        );
         out
     }
 
@@ -646,6 +658,9 @@ impl Matcher {
         folded: &str,
         e: usize,
     ) -> Option<Scored> {
+        if !self.mentions.admits(e, known) {
+            return None;
+        }
         let entry = self.index.entries.get(e)?;
         // How much of the question the entry's words explain anywhere:
         // credit for question words a phrasing lacks.
@@ -707,11 +722,12 @@ impl Matcher {
         let (Some(index), Some(q)) = (&self.semantic, hybrid::query(text)) else {
             return Vec::new();
         };
-        let compared: Vec<usize> = if index.len() <= hybrid::FULL_SCAN_PHRASINGS {
+        let mut compared: Vec<usize> = if index.len() <= hybrid::FULL_SCAN_PHRASINGS {
             (0..index.entries()).collect()
         } else {
             self.gather(&known, hybrid::MAX_SEMANTIC_ENTRIES)
         };
+        compared.retain(|&e| self.mentions.admits(e, &known));
         let mut cosines: Vec<(usize, f64)> = compared
             .iter()
             .filter_map(|&e| index.entry_cosine(&q, e).map(|c| (e, c)))
