@@ -140,6 +140,13 @@ pub struct Entry {
     pub line: usize,
 }
 
+impl Entry {
+    /// Its question, then its alternates: every way the FAQ words it.
+    pub fn phrasings(&self) -> impl Iterator<Item = &String> {
+        std::iter::once(&self.question).chain(&self.alternates)
+    }
+}
+
 /// A citation: an article section and a verbatim quote from it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Citation {

@@ -319,7 +319,7 @@ impl<'s> Reading<'s> {
         for entry in entries {
             let mut own = Vec::with_capacity(1 + entry.alternates.len());
             let mut bag = Vec::new();
-            for phrase in std::iter::once(&entry.question).chain(&entry.alternates) {
+            for phrase in entry.phrasings() {
                 lexicon.read(phrase);
                 lexicon.note(&mut in_vocabulary);
                 let mut ids = Vec::with_capacity(lexicon.buffer.len());

@@ -81,8 +81,7 @@ impl Mentions {
                     ))),
                 }
             }
-            let phrasings = std::iter::once(&entry.question).chain(&entry.alternates);
-            for (phrase, phrasing) in phrasings.zip(&indexed.phrasings) {
+            for (phrase, phrasing) in entry.phrasings().zip(&indexed.phrasings) {
                 if !mentions_one(words, |id| phrasing.tokens.contains(&id)) {
                     out.push(problem(format!(
                         "entry \"{}\": the phrasing \"{phrase}\" mentions none of the entry's \

@@ -362,16 +362,11 @@ impl Matcher {
                 .examples
                 .get(i)
                 .map_or("", |e| e.text.as_str()),
-            Origin::Phrasing(e, 0) => self
-                .catalog
-                .entries
-                .get(e)
-                .map_or("", |e| e.question.as_str()),
             Origin::Phrasing(e, k) => self
                 .catalog
                 .entries
                 .get(e)
-                .and_then(|e| e.alternates.get(k - 1))
+                .and_then(|e| e.phrasings().nth(k))
                 .map_or("", String::as_str),
             Origin::Talk(t, k) => self
                 .catalog

@@ -72,8 +72,8 @@ const ANCHOR_ZIPF: f64 = 5.5;
 pub(crate) enum Origin {
     /// An example of the content (an index into `red_flags.examples`).
     Example(usize),
-    /// An FAQ entry's phrasing: its question (`0`) or an alternate
-    /// (`1 + i`). Calm.
+    /// An FAQ entry's phrasing, in [`crate::content::Entry::phrasings`]
+    /// order (its question first). Calm.
     Phrasing(usize, usize),
     /// A small-talk phrase (talk, phrase). Calm.
     Talk(usize, usize),
@@ -112,21 +112,23 @@ pub(crate) struct Caught {
 impl SafetyNet {
     /// The table of a catalog's examples and phrasings.
     pub fn build(model: &Model, catalog: &Catalog, normalizer: &Normalizer) -> SafetyNet {
-        let mut texts: Vec<(Option<usize>, Origin, String)> = Vec::new();
-        // Each example read once: its folded text, and for a flag example
-        // its anchors, by row order (flag examples come first below).
-        let mut example_anchors: Vec<Vec<String>> = Vec::new();
+        // Flag examples first, then calm rows, so that each kind is one
+        // block; a flag example carries its anchors.
+        let mut flagged: Vec<(usize, Origin, String, Vec<String>)> = Vec::new();
+        let mut calm: Vec<(Origin, String)> = Vec::new();
         for (i, example) in catalog.red_flags.examples.iter().enumerate() {
             let (words, _) = normalizer.words_and_breaks(&example.text, MAX_SENTENCE_WORDS * 2);
-            texts.push((example.flag, Origin::Example(i), join(&words)));
-            if example.flag.is_some() {
-                let mut a: Vec<String> = anchors(&words).map(str::to_owned).collect();
-                a.sort();
-                a.dedup();
-                example_anchors.push(a);
+            let text = join(&words);
+            match example.flag {
+                Some(flag) => {
+                    let mut a: Vec<String> = anchors(&words).map(str::to_owned).collect();
+                    a.sort();
+                    a.dedup();
+                    flagged.push((flag, Origin::Example(i), text, a));
+                }
+                None => calm.push((Origin::Example(i), text)),
             }
         }
-        let mut example_anchors = example_anchors.into_iter();
         // The FAQ's phrasings as calm rows, unless there are too many to
         // hold and scan (a catalog of 10,000 entries has 80,000).
         let phrasings: usize = catalog.entries.iter().map(|e| 1 + e.alternates.len()).sum();
@@ -136,44 +138,42 @@ impl SafetyNet {
             &[]
         };
         for (e, entry) in entries.iter().enumerate() {
-            let phrasings = std::iter::once(&entry.question).chain(&entry.alternates);
-            for (k, phrasing) in phrasings.enumerate() {
-                texts.push((None, Origin::Phrasing(e, k), folded(normalizer, phrasing)));
+            for (k, phrasing) in entry.phrasings().enumerate() {
+                calm.push((Origin::Phrasing(e, k), folded(normalizer, phrasing)));
             }
         }
         for (t, talk) in catalog.small_talk.talks.iter().enumerate() {
             for (k, phrase) in talk.phrases.iter().enumerate() {
-                texts.push((None, Origin::Talk(t, k), folded(normalizer, phrase)));
+                calm.push((Origin::Talk(t, k), folded(normalizer, phrase)));
             }
         }
-        // Flag examples first, so that each kind is one block of rows.
-        texts.sort_by_key(|(flag, _, _)| flag.is_none());
+        let rows = flagged.len() + calm.len();
         let mut net = SafetyNet {
             flagged: 0,
             by_anchor: FxHashMap::default(),
-            rows: Vec::with_capacity(texts.len()),
-            data: Vec::with_capacity(texts.len() * DIMS),
-            scales: Vec::with_capacity(texts.len()),
+            rows: Vec::with_capacity(rows),
+            data: Vec::with_capacity(rows * DIMS),
+            scales: Vec::with_capacity(rows),
         };
         // One text at a time: `embed_each`'s word cache would hold a vector
         // for every distinct word of thousands of sentences at once.
-        for (flag, origin, text) in texts {
-            let anchors = match flag {
-                Some(_) => example_anchors.next().unwrap_or_default(),
-                None => Vec::new(),
-            };
-            if let Some(v) = model.embed(&text) {
-                let scale = quantize(&v.0, &mut net.data);
-                net.scales.push(scale);
-                if flag.is_some() {
-                    let row = net.rows.len() as u32;
-                    for a in anchors {
-                        net.by_anchor.entry(a).or_default().push(row);
-                    }
-                    net.flagged += 1;
+        let add = |net: &mut SafetyNet, flag: Option<usize>, origin: Origin, text: &str| {
+            let v = model.embed(text)?;
+            let row = net.rows.len() as u32;
+            net.scales.push(quantize(&v.0, &mut net.data));
+            net.rows.push((flag, origin));
+            Some(row)
+        };
+        for (flag, origin, text, anchors) in flagged {
+            if let Some(row) = add(&mut net, Some(flag), origin, &text) {
+                for a in anchors {
+                    net.by_anchor.entry(a).or_default().push(row);
                 }
-                net.rows.push((flag, origin));
+                net.flagged += 1;
             }
+        }
+        for (origin, text) in calm {
+            add(&mut net, None, origin, &text);
         }
         net
     }
