@@ -156,6 +156,9 @@ pub fn catalog_files(entries: usize, seed: u64) -> BTreeMap<String, Vec<u8>> {
             "red-flag-examples.toml".to_owned(),
             b"[[flag]]\nid = \"chest\"\nlike = [\"my chest feels crushed\"]\n".to_vec(),
         ),
+        // No members' messages: a catalog this large matches without the
+        // classifier (`classifier::MAX_ENTRIES`).
+        ("examples.toml".to_owned(), b"# none\n".to_vec()),
         (
             "smalltalk.toml".to_owned(),
             b"[[talk]]\nid = \"greeting\"\nphrases = [\"hi\", \"hello\"]\nreply = \"Hi!\"\n"

@@ -11,7 +11,9 @@ use serde::Deserialize;
 
 use crate::content::toml_file::TomlFile;
 use crate::content::Problem;
-use crate::matcher::{Thresholds, ANSWER_THRESHOLD, SUGGEST_THRESHOLD, TIE_MARGIN};
+use crate::matcher::{
+    Thresholds, ANSWER_THRESHOLD, CLASSIFIER_THRESHOLD, SUGGEST_THRESHOLD, TIE_MARGIN,
+};
 
 /// The whole configuration. Every key is documented in
 /// `config.example.toml`; a missing key takes its default.
@@ -83,6 +85,9 @@ pub struct Matching {
     pub suggest_threshold: f64,
     /// Closer than this, the top two entries count as a tie (0..=1).
     pub tie_margin: f64,
+    /// The classifier's probability needed to answer (0..=1; 1 turns it
+    /// off).
+    pub classifier_threshold: f64,
 }
 
 impl Default for Matching {
@@ -91,6 +96,7 @@ impl Default for Matching {
             answer_threshold: ANSWER_THRESHOLD,
             suggest_threshold: SUGGEST_THRESHOLD,
             tie_margin: TIE_MARGIN,
+            classifier_threshold: CLASSIFIER_THRESHOLD,
         }
     }
 }
@@ -102,6 +108,7 @@ impl Matching {
             answer: self.answer_threshold,
             suggest: self.suggest_threshold,
             tie_margin: self.tie_margin,
+            classifier: self.classifier_threshold,
         }
     }
 }
@@ -157,9 +164,14 @@ impl Config {
         };
         let m = &config.matching;
         let in_range = |x: f64| (0.0..=1.0).contains(&x);
-        if ![m.answer_threshold, m.suggest_threshold, m.tie_margin]
-            .into_iter()
-            .all(in_range)
+        if ![
+            m.answer_threshold,
+            m.suggest_threshold,
+            m.tie_margin,
+            m.classifier_threshold,
+        ]
+        .into_iter()
+        .all(in_range)
         {
             problems.push(Problem {
                 file: label.to_owned(),
@@ -271,7 +283,7 @@ mod tests {
         );
         check(
             "[matching]\nanswer_treshold = 0.7\n",
-            Err("bot.toml:2: unknown key `answer_treshold`, expected one of `answer_threshold`, `suggest_threshold`, `tie_margin` (check its spelling)"),
+            Err("bot.toml:2: unknown key `answer_treshold`, expected one of `answer_threshold`, `suggest_threshold`, `tie_margin`, `classifier_threshold` (check its spelling)"),
         );
         check(
             "[matching]\nanswer_threshold = 1.5\n",

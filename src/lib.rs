@@ -22,7 +22,10 @@
 //!    ([`matcher::semantic`]: static token vectors embedded in the binary,
 //!    read in place) proposes the entries nearest in meaning, and a
 //!    calibrated model of semantic and lexical evidence decides whether
-//!    to suggest them. Red-flag triage comes first: the rules of
+//!    to suggest them. Where neither gives an answer, a classifier
+//!    trained at load on the members' messages of `faq/examples.toml`
+//!    answers when it is very sure (`classifier_threshold`). Red-flag
+//!    triage comes first: the rules of
 //!    `faq/red-flags.toml`, then, for a message no rule fires on, a safety
 //!    net that compares its sentences with the examples of
 //!    `faq/red-flag-examples.toml` by meaning and never reads a sentence

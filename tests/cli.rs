@@ -332,11 +332,11 @@ fn bad_config_is_refused_with_its_line() {
 fn config_thresholds_change_outcomes() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("bot.toml");
-    // With an answer threshold above every possible confidence, nothing is
-    // answered outright.
+    // With an answer threshold above every possible confidence, and the
+    // classifier off, nothing is answered outright.
     std::fs::write(
         &path,
-        "[matching]\nanswer_threshold = 1.0\ntie_margin = 1.0\n",
+        "[matching]\nanswer_threshold = 1.0\ntie_margin = 1.0\nclassifier_threshold = 1.0\n",
     )
     .expect("write");
     let out = run(
@@ -352,6 +352,37 @@ fn config_thresholds_change_outcomes() {
     assert!(out.status.success(), "{}", stderr(&out));
     let row: Value = serde_json::from_str(stdout(&out).trim()).expect("JSON");
     assert_eq!(row["outcome"], "suggest");
+}
+
+/// The classifier answers a member's message the words alone do not, and
+/// `classifier_threshold = 1.0` turns it off: the same message then gets no
+/// answer (the bug `golden::members_messages_teach_what_the_words_miss`
+/// names).
+#[test]
+fn the_classifier_answers_what_the_words_miss_and_can_be_turned_off() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bot.toml");
+    let message = "outfit advice for my session tmrw? idk what to put on";
+    let ask = |config: &str| -> Value {
+        std::fs::write(&path, config).expect("write");
+        let out = run(
+            &[
+                "ask",
+                "--json",
+                "--config",
+                path.to_str().unwrap_or_default(),
+                message,
+            ],
+            "",
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        serde_json::from_str(stdout(&out).trim()).expect("JSON")
+    };
+    let on = ask("[matching]\n");
+    assert_eq!(on["outcome"], "answer");
+    assert_eq!(on["entry"]["id"], "what-to-wear");
+    let off = ask("[matching]\nclassifier_threshold = 1.0\n");
+    assert_ne!(off["outcome"], "answer", "{off}");
 }
 
 // ------------------------------------------------ broken content, start-up

@@ -256,3 +256,56 @@ fn claims_found_by_sentence_coverage() {
         ("what steps should i follow after a session", Answer("aftercare")),
     ]);
 }
+
+/// Messages as members type them, which the entries' phrasings share too
+/// few words with, answered by what the members' messages of
+/// `examples.toml` teach (the classifier); and on-topic questions no entry
+/// answers, which its `[uncovered]` messages keep from the nearest entry.
+/// None of these is itself an example. Without the classifier the first
+/// group gets no answer (`tests/cli.rs` turns it off).
+#[test]
+#[rustfmt::skip]
+fn members_messages_teach_what_the_words_miss() {
+    run(&[
+        (
+            "does acupuncture feel calming or just weird",
+            Answer("what-does-it-feel-like"),
+        ),
+        (
+            "outfit advice for my session tmrw? idk what to put on",
+            Answer("what-to-wear"),
+        ),
+        (
+            "can i get relief w/o popping painkillers every day",
+            Answer("without-medication"),
+        ),
+        (
+            "i slouch at my desk like 10 hrs a day and my back is wrecked, related?",
+            Answer("posture-and-sitting"),
+        ),
+        (
+            "what do they do to you during an acupressure session? just pressing?",
+            Answer("acupressure-session"),
+        ),
+        (
+            "preventing back pain w acupressure, possible?",
+            Answer("prevention"),
+        ),
+        (
+            "how do i find a good acupuncturist near me",
+            NotFrom("who-performs-it"),
+        ),
+        (
+            "should i wear a back brace at work",
+            NotFrom("what-to-wear"),
+        ),
+        (
+            "best mattress for back pain? mine is 15 years old lol",
+            NoMatch,
+        ),
+        (
+            "is it ok to do acupressure on my dog lol he has a bad hip",
+            NotFrom("acupressure-at-home"),
+        ),
+    ]);
+}

@@ -131,6 +131,14 @@ like = ["i wet myself and never felt it"]
 like = ["i nearly wet myself laughing"]
 "#;
 
+const MEMBER_EXAMPLES: &str = r#"[[entry]]
+id = "what-is-acupressure"
+messages = ["so what even is acupressure lol"]
+
+[uncovered]
+messages = ["can acupressure fix my knee"]
+"#;
+
 const SMALL_TALK: &str = r#"filler = ["there"]
 
 [[talk]]
@@ -160,6 +168,7 @@ fn check(edits: &[Edit], expect: &[&str]) {
         ("crisis.toml", CRISIS.as_bytes().to_vec()),
         ("red-flag-examples.toml", EXAMPLES.as_bytes().to_vec()),
         ("smalltalk.toml", SMALL_TALK.as_bytes().to_vec()),
+        ("examples.toml", MEMBER_EXAMPLES.as_bytes().to_vec()),
     ]);
     for &(file, from, to) in edits {
         match to {
@@ -451,6 +460,44 @@ fn red_flag_example_problems() {
     check(
         &[("red-flag-examples.toml", "", None)],
         &["faq/red-flag-examples.toml: the file is missing"],
+    );
+}
+
+#[test]
+fn member_example_problems() {
+    check(
+        &[("examples.toml", "id = \"what-is-acupressure\"", Some("id = \"what-is-acupresure\""))],
+        &["faq/examples.toml:2: entry \"what-is-acupresure\" is not in entries.toml: use the id of one of its [[entry]] sections"],
+    );
+    check(
+        &[("examples.toml", "[\"can acupressure fix my knee\"]", Some("[\"So what even is acupressure lol\"]"))],
+        &["faq/examples.toml:6: the message \"So what even is acupressure lol\" is given also for [uncovered], but line 3 has it for entry \"what-is-acupressure\": keep it once"],
+    );
+    check(
+        &[(
+            "examples.toml",
+            "[\"so what even is acupressure lol\"]",
+            Some("[\"ok\", \" ?! \"]"),
+        )],
+        &["faq/examples.toml:3: a message of entry \"what-is-acupressure\" has no words"],
+    );
+    check(
+        &[("examples.toml", "[\"so what even is acupressure lol\"]", Some("[]"))],
+        &["faq/examples.toml:2: entry \"what-is-acupressure\" has no messages: add some, or remove the section"],
+    );
+    let long = format!("[\"{}\"]", "acupressure ".repeat(28));
+    let long: &'static str = Box::leak(long.into_boxed_str());
+    check(
+        &[("examples.toml", "[\"can acupressure fix my knee\"]", Some(long))],
+        &["faq/examples.toml:6: a message of [uncovered] is 335 characters, more than 300: keep the part that asks"],
+    );
+    check(
+        &[("examples.toml", "messages = [\"so", Some("message = [\"so"))],
+        &["faq/examples.toml:3: unknown key `message`, expected `id` or `messages` (check its spelling)"],
+    );
+    check(
+        &[("examples.toml", "", None)],
+        &["faq/examples.toml: the file is missing"],
     );
 }
 
@@ -834,6 +881,7 @@ fn refusals_are_reported_where_the_file_is_named() {
             "red-flags.toml" => Ok(RED_FLAGS.as_bytes().to_vec()),
             "red-flag-examples.toml" => Ok(EXAMPLES.as_bytes().to_vec()),
             "smalltalk.toml" => Ok(SMALL_TALK.as_bytes().to_vec()),
+            "examples.toml" => Ok(MEMBER_EXAMPLES.as_bytes().to_vec()),
             _ => Err(io::ErrorKind::NotFound.into()),
         }
     };
@@ -869,6 +917,7 @@ fn invalid_utf8_is_reported_with_its_line() {
             "crisis.toml" => Ok(CRISIS.as_bytes().to_vec()),
             "red-flag-examples.toml" => Ok(EXAMPLES.as_bytes().to_vec()),
             "smalltalk.toml" => Ok(SMALL_TALK.as_bytes().to_vec()),
+            "examples.toml" => Ok(MEMBER_EXAMPLES.as_bytes().to_vec()),
             _ => Err(io::ErrorKind::NotFound.into()),
         }
     };

@@ -712,17 +712,20 @@ proptest! {
         answer in -0.5f64..1.5,
         suggest in -0.5f64..1.5,
         tie_margin in -0.5f64..1.5,
+        classifier in -0.5f64..1.5,
     ) {
         let text = format!(
             "[matching]\nanswer_threshold = {answer:?}\nsuggest_threshold = {suggest:?}\n\
-             tie_margin = {tie_margin:?}\n"
+             tie_margin = {tie_margin:?}\nclassifier_threshold = {classifier:?}\n"
         );
-        let valid = [answer, suggest, tie_margin].iter().all(|x| (0.0..=1.0).contains(x))
+        let valid = [answer, suggest, tie_margin, classifier]
+            .iter()
+            .all(|x| (0.0..=1.0).contains(x))
             && suggest <= answer;
         match Config::parse(CONFIG_LABEL, &text) {
             Ok(config) => {
                 prop_assert!(valid, "accepted: {text}");
-                let expected = Thresholds { answer, suggest, tie_margin };
+                let expected = Thresholds { answer, suggest, tie_margin, classifier };
                 prop_assert_eq!(config.matching.thresholds(), expected);
             }
             Err(problems) => {

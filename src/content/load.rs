@@ -18,11 +18,12 @@ use super::sandbox::{check_name, ContentDir, Refusal};
 use super::sentences::{self, ArticleText};
 use super::toml_file::{Record, TomlFile};
 use super::{
-    coverage, messages, normalize_quoted, normalized, overlaps, red_flag_examples, red_flags,
-    small_talk, Catalog, Citation, Entry, Messages, PieceKind, Problem, Section, SkippedSentence,
-    Source, SynonymGroup, Topic, MAX_ANSWER_CHARS,
+    coverage, member_examples, messages, normalize_quoted, normalized, overlaps, red_flag_examples,
+    red_flags, small_talk, Catalog, Citation, Entry, Messages, PieceKind, Problem, Section,
+    SkippedSentence, Source, SynonymGroup, Topic, MAX_ANSWER_CHARS,
 };
 use crate::parallel;
+use member_examples::EXAMPLES;
 use messages::MESSAGES;
 use red_flag_examples::RED_FLAG_EXAMPLES;
 use red_flags::{CRISIS, RED_FLAGS};
@@ -37,7 +38,7 @@ const SYNONYMS: &str = "synonyms.toml";
 
 /// The TOML files a content folder must hold (article texts are named in
 /// `sources.toml`).
-pub const FILES: [&str; 9] = [
+pub const FILES: [&str; 10] = [
     SOURCES,
     TOPICS,
     ENTRIES,
@@ -47,6 +48,7 @@ pub const FILES: [&str; 9] = [
     RED_FLAG_EXAMPLES,
     CRISIS,
     SMALL_TALK,
+    EXAMPLES,
 ];
 
 /// Reads the content folder at `dir` from disk, never outside it.
@@ -142,11 +144,17 @@ pub fn parse_with_gaps(
         &topics,
         topics_ok.then_some(&broken_topics[..]),
     );
+    let entries_ok = loader.problems.is_empty();
+    let examples = loader
+        .with_file(EXAMPLES, |f| {
+            member_examples::examples(f, entries_ok.then_some(&entries[..]))
+        })
+        .flatten();
     if !loader.problems.is_empty() {
         return Err(loader.problems);
     }
-    match (messages, red_flags, crisis, small_talk) {
-        (Some(messages), Some(red_flags), Some(crisis), Some(small_talk)) => {
+    match (messages, red_flags, crisis, small_talk, examples) {
+        (Some(messages), Some(red_flags), Some(crisis), Some(small_talk), Some(examples)) => {
             let catalog = Catalog {
                 sources,
                 topics: topics.into_iter().map(|(t, _)| t).collect(),
@@ -156,6 +164,7 @@ pub fn parse_with_gaps(
                 red_flags,
                 crisis,
                 small_talk,
+                examples,
             };
             // The texts filled with lists from the other files, once they
             // are all known.
@@ -166,8 +175,9 @@ pub fn parse_with_gaps(
             let gaps = coverage::problems(&catalog.coverage(), &loader.label(SOURCES));
             Ok((catalog, gaps))
         }
-        // `messages()`, `red_flags()`, `crisis()` and `small_talk()` record
-        // a problem when they return `None`.
+        // `messages()`, `red_flags()`, `crisis()`, `small_talk()` and
+        // `examples()` record a problem when they return `None` (or follow
+        // one in entries.toml).
         _ => Err(loader.problems),
     }
 }

@@ -9,6 +9,7 @@
 
 mod coverage;
 mod load;
+mod member_examples;
 mod messages;
 mod red_flag_examples;
 mod red_flags;
@@ -21,6 +22,7 @@ use std::fmt;
 
 pub use coverage::{PieceCoverage, SectionCoverage, Status, Totals};
 pub use load::{load_dir, parse, parse_with_gaps, ENTRIES, FILES, SOURCES};
+pub use member_examples::{MemberExamples, EXAMPLES, MAX_MESSAGE_CHARS};
 pub use messages::{fill, Messages, MAX_MENU_PLACEHOLDER, MESSAGES};
 pub use red_flag_examples::{Example, MAX_EXAMPLE_CHARS, RED_FLAG_EXAMPLES};
 pub use red_flags::{
@@ -61,6 +63,8 @@ pub struct Catalog {
     pub crisis: Crisis,
     /// Greetings, thanks and questions about the bot, with their replies.
     pub small_talk: SmallTalk,
+    /// Members' messages the entries answer, and ones no entry answers.
+    pub examples: MemberExamples,
 }
 
 /// One source article.

@@ -696,7 +696,18 @@ impl Index {
     /// vocabulary (for the first [`MAX_TYPO_WORDS`] words it could change),
     /// synonyms, stop words dropped, duplicates merged. Also returns the
     /// question folded to its words.
-    pub fn query_words(&self, mut words: Vec<Word>) -> (Vec<QueryToken>, String) {
+    pub fn query_words(&self, words: Vec<Word>) -> (Vec<QueryToken>, String) {
+        self.query_words_with(words, |word| self.nearest(word))
+    }
+
+    /// [`Index::query_words`], with typo correction by `nearest`: what
+    /// reads thousands of messages at once passes one that remembers the
+    /// words it has corrected.
+    pub fn query_words_with(
+        &self,
+        mut words: Vec<Word>,
+        mut nearest: impl FnMut(&Word) -> Option<String>,
+    ) -> (Vec<QueryToken>, String) {
         let folded = fold(&words);
         let mut corrected = vec![false; words.len()];
         let mut tried = 0;
@@ -708,7 +719,7 @@ impl Index {
                 break;
             }
             tried += 1;
-            if let Some(fix) = self.nearest(word) {
+            if let Some(fix) = nearest(word) {
                 word.stem = self.normalizer.stem(&fix);
                 word.text = fix;
                 corrected[i] = true;
@@ -754,6 +765,12 @@ impl Index {
     /// The normaliser the index reads text with.
     pub fn normalizer(&self) -> &Normalizer {
         &self.normalizer
+    }
+
+    /// The vocabulary word a misspelt word most likely meant, if any (for
+    /// [`Index::query_words_with`]).
+    pub fn nearest_word(&self, word: &Word) -> Option<String> {
+        self.nearest(word)
     }
 
     /// The vocabulary word a misspelt word most likely meant, if any: what

@@ -10,6 +10,7 @@
 //! Matching is deterministic: the same catalog and question always give the
 //! same result (ties are broken by catalog order).
 
+mod classifier;
 mod english;
 mod hybrid;
 mod index;
@@ -25,6 +26,8 @@ use rustc_hash::FxHashMap;
 pub use normalize::{Break, Normalizer, Word};
 
 use crate::content::{Catalog, Entry, Problem, RedFlag, Talk, Topic};
+pub use classifier::ANSWER_P as CLASSIFIER_THRESHOLD;
+use classifier::{Classifier, Verdict};
 use hybrid::{Evidence, SemanticIndex};
 use index::{Index, QueryToken};
 use mentions::Mentions;
@@ -116,6 +119,8 @@ pub struct Thresholds {
     pub suggest: f64,
     /// See [`TIE_MARGIN`].
     pub tie_margin: f64,
+    /// See [`CLASSIFIER_THRESHOLD`]; 1 turns the classifier off.
+    pub classifier: f64,
 }
 
 impl Default for Thresholds {
@@ -124,6 +129,7 @@ impl Default for Thresholds {
             answer: ANSWER_THRESHOLD,
             suggest: SUGGEST_THRESHOLD,
             tie_margin: TIE_MARGIN,
+            classifier: CLASSIFIER_THRESHOLD,
         }
     }
 }
@@ -220,6 +226,9 @@ pub struct Matcher {
     semantic: Option<SemanticIndex>,
     /// Red-flag examples by meaning; `None` when the semantic layer is off.
     net: Option<SafetyNet>,
+    /// What members' messages teach; `None` without examples, or for a
+    /// catalog too large to train one for.
+    classifier: Option<Classifier>,
     thresholds: Thresholds,
 }
 
@@ -253,6 +262,10 @@ impl Matcher {
                 .collect();
             SemanticIndex::build(model, &phrasings)
         });
+        // One after the other, not on two cores: the two builds' working
+        // memory at once would raise the bot's peak by megabytes
+        // (docs/PERFORMANCE.md), for tens of milliseconds saved.
+        let classifier = train_classifier(&catalog, &index);
         let net =
             semantic::model().map(|model| SafetyNet::build(model, &catalog, index.normalizer()));
         Matcher {
@@ -263,6 +276,7 @@ impl Matcher {
             mentions,
             semantic,
             net,
+            classifier,
             thresholds,
         }
     }
@@ -399,6 +413,12 @@ impl Matcher {
     /// word one of the entry's phrasings: a moderator who wrote it in
     /// entries.toml meant it to be answered.
     fn match_words(&self, words: Vec<Word>, text: &str) -> Match {
+        self.match_steps(words, text).0
+    }
+
+    /// [`Matcher::match_words`], with what the classifier thought and the
+    /// outcome before it was asked, when it was (for `ask --explain`).
+    fn match_steps(&self, words: Vec<Word>, text: &str) -> (Match, Option<(Verdict, Outcome)>) {
         // Checked first, since matching consumes the words: it stops at the
         // first word that is neither a phrase nor filler, so a question
         // costs a word or two here.
@@ -410,6 +430,23 @@ impl Matcher {
             let weighed = self.weigh(text, &tokens, &folded, &m);
             self.hybrid_decide(&mut m, &weighed);
         }
+        let mut asked = None;
+        if let (Outcome::NoMatch | Outcome::Suggest, None, Some(classifier)) =
+            (m.outcome, &chat, &self.classifier)
+        {
+            let v = classifier.classify(&tokens);
+            asked = Some((v, m.outcome));
+            let sure = v.entry.filter(|&e| {
+                let t = self.thresholds.classifier;
+                t < 1.0 && v.p >= t && self.mentions.admits(e, &known_tokens(&tokens))
+            });
+            if let Some(e) = sure {
+                m.outcome = Outcome::Answer;
+                m.entry = Some(e);
+                m.confidence = v.p;
+                m.suggestions.clear();
+            }
+        }
         let exact = m.outcome == Outcome::Answer && m.confidence > INEXACT_CAP;
         if let (false, Some(chat)) = (exact, chat) {
             m.outcome = Outcome::Chat;
@@ -417,7 +454,7 @@ impl Matcher {
             m.suggestions.clear();
             m.talk = Some(chat.talk);
         }
-        m
+        (m, asked)
     }
 
     /// Phrasings of different entries that the matcher reads as the same
@@ -590,6 +627,16 @@ impl Matcher {
                     features.join(" ")
                 ));
             }
+        }
+        let text = truncate(question, MAX_QUESTION_CHARS);
+        if let (_, Some((v, before))) = self.match_steps(self.question_words(question), text) {
+            let class = v.entry.map_or("[uncovered]", |e| self.entry(e).id.as_str());
+            out.push_str(&format!(
+                "\nclassifier: {class} p {:.3} (answers at {:.2}; before it: {})",
+                v.p,
+                self.thresholds.classifier,
+                before.as_str()
+            ));
         }
         for s in self.rank(&tokens, &folded, 0.0).iter().take(EXPLAIN_RANKED) {
             out.push_str(&format!(
@@ -964,4 +1011,45 @@ pub(crate) fn truncate(text: &str, max: usize) -> &str {
         Some((at, _)) => &text[..at],
         None => text,
     }
+}
+
+/// The classifier of a catalog with members' examples and at most
+/// [`classifier::MAX_ENTRIES`] entries, trained on every phrasing and
+/// example as the matcher reads a question.
+fn train_classifier(catalog: &Catalog, index: &Index) -> Option<Classifier> {
+    let examples = &catalog.examples;
+    if examples.answered.is_empty() || catalog.entries.len() > classifier::MAX_ENTRIES {
+        return None;
+    }
+    // The examples share most of their words, misspellings included: each
+    // is corrected once.
+    let mut corrected: FxHashMap<String, Option<String>> = FxHashMap::default();
+    let mut read = |text: &str| {
+        let words = index
+            .normalizer()
+            .words_up_to(truncate(text, MAX_QUESTION_CHARS), MAX_QUESTION_CHARS);
+        let tokens = index.query_words_with(words, |word| {
+            corrected
+                .entry(word.text.clone())
+                .or_insert_with(|| index.nearest_word(word))
+                .clone()
+        });
+        classifier::features(&tokens.0)
+    };
+    let phrasings = catalog
+        .entries
+        .iter()
+        .enumerate()
+        .flat_map(|(e, entry)| entry.phrasings().map(move |p| (p.as_str(), Some(e))));
+    let answered = examples
+        .answered
+        .iter()
+        .map(|(e, m)| (m.as_str(), Some(*e)));
+    let uncovered = examples.uncovered.iter().map(|m| (m.as_str(), None));
+    let docs: Vec<_> = phrasings
+        .chain(answered)
+        .chain(uncovered)
+        .map(|(text, entry)| (read(text), entry))
+        .collect();
+    Some(Classifier::train(&docs, catalog.entries.len()))
 }

@@ -24,13 +24,13 @@ use crate::content::Catalog;
 /// sets and the matching issue's tuning messages
 /// (`docs/tools/triage_net_cv.py`): the most emergencies the rules missed,
 /// with at most one added alarm per hundred calm messages (docs/QUALITY.md).
-pub const LIKE: f64 = 0.6;
+pub const LIKE: f64 = 0.8;
 
 /// How much more like a flag's example than like any calm sentence a
 /// sentence must be. The static vectors are a bag of words and cannot see
 /// that "numbness down there? nope" is a denial; a calm sentence with the
 /// same words is then as near, and the margin keeps the alarm off.
-pub const MARGIN: f64 = 0.11;
+pub const MARGIN: f64 = 0.05;
 
 /// The most sentences of a message the net reads: an emergency is said in
 /// a sentence or two, and each sentence costs one scan of the examples.
@@ -90,6 +90,11 @@ pub(crate) struct SafetyNet {
     /// The flag examples by their anchor words (see [`ANCHOR_ZIPF`]): a
     /// sentence is compared only with the examples it shares one with.
     by_anchor: FxHashMap<String, Vec<u32>>,
+    /// The calm rows by their anchor words: the ones a sentence is read
+    /// against first, since a calm sentence near enough to keep an alarm
+    /// off nearly always shares a word with it (all calm rows are read
+    /// before an alarm is raised).
+    calm_by_anchor: FxHashMap<String, Vec<u32>>,
     data: Vec<i8>,
     scales: Vec<f32>,
 }
@@ -115,18 +120,12 @@ impl SafetyNet {
         // Flag examples first, then calm rows, so that each kind is one
         // block; a flag example carries its anchors.
         let mut flagged: Vec<(usize, Origin, String, Vec<String>)> = Vec::new();
-        let mut calm: Vec<(Origin, String)> = Vec::new();
+        let mut calm: Vec<(Origin, String, Vec<String>)> = Vec::new();
         for (i, example) in catalog.red_flags.examples.iter().enumerate() {
-            let (words, _) = normalizer.words_and_breaks(&example.text, MAX_SENTENCE_WORDS * 2);
-            let text = join(&words);
+            let (text, anchors) = read(normalizer, &example.text);
             match example.flag {
-                Some(flag) => {
-                    let mut a: Vec<String> = anchors(&words).map(str::to_owned).collect();
-                    a.sort();
-                    a.dedup();
-                    flagged.push((flag, Origin::Example(i), text, a));
-                }
-                None => calm.push((Origin::Example(i), text)),
+                Some(flag) => flagged.push((flag, Origin::Example(i), text, anchors)),
+                None => calm.push((Origin::Example(i), text, anchors)),
             }
         }
         // The FAQ's phrasings as calm rows, unless there are too many to
@@ -139,26 +138,31 @@ impl SafetyNet {
         };
         for (e, entry) in entries.iter().enumerate() {
             for (k, phrasing) in entry.phrasings().enumerate() {
-                calm.push((Origin::Phrasing(e, k), folded(normalizer, phrasing)));
+                let (text, anchors) = read(normalizer, phrasing);
+                calm.push((Origin::Phrasing(e, k), text, anchors));
             }
         }
         for (t, talk) in catalog.small_talk.talks.iter().enumerate() {
             for (k, phrase) in talk.phrases.iter().enumerate() {
-                calm.push((Origin::Talk(t, k), folded(normalizer, phrase)));
+                let (text, anchors) = read(normalizer, phrase);
+                calm.push((Origin::Talk(t, k), text, anchors));
             }
         }
         let rows = flagged.len() + calm.len();
         let mut net = SafetyNet {
             flagged: 0,
             by_anchor: FxHashMap::default(),
+            calm_by_anchor: FxHashMap::default(),
             rows: Vec::with_capacity(rows),
             data: Vec::with_capacity(rows * DIMS),
             scales: Vec::with_capacity(rows),
         };
-        // One text at a time: `embed_each`'s word cache would hold a vector
-        // for every distinct word of thousands of sentences at once.
-        let add = |net: &mut SafetyNet, flag: Option<usize>, origin: Origin, text: &str| {
-            let v = model.embed(text)?;
+        // One text at a time, keeping each word's WordPiece ids (not its
+        // vector, which for thousands of distinct words would weigh
+        // megabytes): the examples share most of their words.
+        let mut words = FxHashMap::default();
+        let mut add = |net: &mut SafetyNet, flag: Option<usize>, origin: Origin, text: &str| {
+            let v = model.embed_cached(text, &mut words)?;
             let row = net.rows.len() as u32;
             net.scales.push(quantize(&v.0, &mut net.data));
             net.rows.push((flag, origin));
@@ -172,8 +176,12 @@ impl SafetyNet {
                 net.flagged += 1;
             }
         }
-        for (origin, text) in calm {
-            add(&mut net, None, origin, &text);
+        for (origin, text, anchors) in calm {
+            if let Some(row) = add(&mut net, None, origin, &text) {
+                for a in anchors {
+                    net.calm_by_anchor.entry(a).or_default().push(row);
+                }
+            }
         }
         net
     }
@@ -249,27 +257,36 @@ impl SafetyNet {
                 let v = model.embed(&text)?;
                 query.clear();
                 let q_scale = quantize(&v.0, &mut query);
-                self.nearest(&query, q_scale, text, &candidates, full)
+                let calm_first = anchors(sentence)
+                    .filter_map(|a| self.calm_by_anchor.get(a))
+                    .flatten()
+                    .map(|&r| r as usize);
+                self.nearest(&query, q_scale, text, &candidates, calm_first, full)
             })
     }
 
-    /// The nearest of `examples` (flag rows) and the nearest calm sentence. With
-    /// `full` false, a sentence whose nearest flag example is below
-    /// [`LIKE`] is left there (it cannot fire), and the calm rows are not
-    /// scanned: most sentences stop at half the work.
+    /// The nearest of `examples` (flag rows) and the nearest calm sentence
+    /// (by the whole cosine, over every calm row). With `full` false, the
+    /// reading stops as soon as the sentence cannot fire: its nearest flag
+    /// example is below [`LIKE`], or a calm row is within [`MARGIN`] of it
+    /// (the rows sharing an anchor with the sentence, `calm_first`, are
+    /// read first, so that most sentences stop after a few).
     fn nearest(
         &self,
         query: &[i8],
         q_scale: f32,
         sentence: String,
         examples: &[usize],
+        calm_first: impl Iterator<Item = usize>,
         full: bool,
     ) -> Option<Caught> {
         let (i, like) = self.best_in(examples.iter().copied(), query, q_scale)?;
         if !full && f64::from(like) < LIKE {
             return None;
         }
-        let calm = self.best_in(self.flagged..self.rows.len(), query, q_scale);
+        let enough = (!full).then_some(like - MARGIN as f32);
+        let calm_rows = calm_first.chain(self.flagged..self.rows.len());
+        let calm = self.nearest_calm(calm_rows, query, q_scale, enough)?;
         let (flag, example) = self.rows[i];
         Some(Caught {
             flag: flag?,
@@ -279,6 +296,29 @@ impl SafetyNet {
             calm: calm.map(|(j, _)| self.rows[j].1),
             calm_like: calm.map_or(0.0, |(_, c)| f64::from(c)),
         })
+    }
+
+    /// The calm row nearest the query, by the whole cosine, with its
+    /// cosine; `None` as soon as one reaches `enough`, when given.
+    fn nearest_calm(
+        &self,
+        rows: impl Iterator<Item = usize>,
+        query: &[i8],
+        q_scale: f32,
+        enough: Option<f32>,
+    ) -> Option<Option<(usize, f32)>> {
+        let mut best: Option<(usize, f32)> = None;
+        for i in rows {
+            let row = &self.data[i * DIMS..(i + 1) * DIMS];
+            let c = dot_i8(query, row) as f32 * self.scales[i] * q_scale;
+            if enough.is_some_and(|e| c >= e) {
+                return None;
+            }
+            if best.is_none_or(|(_, b)| c > b) {
+                best = Some((i, c));
+            }
+        }
+        Some(best)
     }
 
     /// The row of `rows` nearest the query, with its cosine, in two steps:
@@ -358,10 +398,14 @@ fn anchors(words: &[Word]) -> impl Iterator<Item = &str> {
         .map(|w| w.stem.as_str())
 }
 
-/// A text as the net reads it: its folded words, one space apart.
-fn folded(normalizer: &Normalizer, text: &str) -> String {
+/// A sentence of the content as the net reads it: its folded words, one
+/// space apart, and its anchors, each once.
+fn read(normalizer: &Normalizer, text: &str) -> (String, Vec<String>) {
     let (words, _) = normalizer.words_and_breaks(text, MAX_SENTENCE_WORDS * 2);
-    join(&words)
+    let mut a: Vec<String> = anchors(&words).map(str::to_owned).collect();
+    a.sort();
+    a.dedup();
+    (join(&words), a)
 }
 
 fn join(words: &[Word]) -> String {

@@ -150,6 +150,13 @@ impl Model {
         }
     }
 
+    /// The ids of one pre-tokenized word ([`Model::word_ids`]).
+    fn ids_of(&self, word: &str) -> Vec<u32> {
+        let mut ids = Vec::new();
+        self.word_ids(word, &mut ids);
+        ids
+    }
+
     /// Adds row `id`'s vector to `sum`.
     fn add_row(&self, id: u32, sum: &mut [f32; DIMS]) {
         let id = id as usize;
@@ -174,6 +181,36 @@ impl Model {
         Vector::unit(sum)
     }
 
+    /// A text's unit vector, as [`Model::embed`] gives it, with each
+    /// distinct word's WordPiece ids kept in `words` for the next text:
+    /// what a table of thousands of sentences sharing their words is built
+    /// with (ids, not vectors, so the cache stays small).
+    pub fn embed_cached(
+        &self,
+        text: &str,
+        words: &mut FxHashMap<String, Vec<u32>>,
+    ) -> Option<Vector> {
+        let mut sum = [0f32; DIMS];
+        let mut count = 0usize;
+        for_each_word(text, |word| {
+            if count >= MAX_TOKENS {
+                return false;
+            }
+            if !words.contains_key(word) {
+                words.insert(word.to_owned(), self.ids_of(word));
+            }
+            for &id in words.get(word).into_iter().flatten() {
+                if count >= MAX_TOKENS {
+                    break;
+                }
+                self.add_row(id, &mut sum);
+                count += 1;
+            }
+            true
+        });
+        Vector::unit(sum)
+    }
+
     /// The unit vector of each of many texts, passed to `each` in order
     /// (`None` for a text with no known token), reading each distinct word
     /// once and reusing one buffer: a catalog of 10,000 entries has about
@@ -194,8 +231,7 @@ impl Model {
                     return false;
                 }
                 if !cache.contains_key(word) {
-                    let mut ids = Vec::new();
-                    self.word_ids(word, &mut ids);
+                    let ids = self.ids_of(word);
                     let mut s = [0f32; DIMS];
                     for &id in &ids {
                         self.add_row(id, &mut s);

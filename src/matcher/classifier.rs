@@ -1,0 +1,240 @@
+//! The classifier: which entry a message's words point to, learnt each time
+//! the content loads from the entries' phrasings and the members' messages
+//! of `examples.toml` (a multinomial logistic regression over the matcher's
+//! tokens and pairs of them, with one more class for the messages no entry
+//! answers). The lexical matcher compares a message with a handful of
+//! phrasings an entry; members word the same question in many more ways,
+//! and the classifier reads all the ways the examples show at once.
+//!
+//! It only ever answers when it is very sure ([`ANSWER_P`]), never offers a
+//! "did you mean", and is asked only when the lexical matcher gives no
+//! answer; an entry's `must_mention` words still hold.
+
+use rustc_hash::FxHashMap;
+
+use super::index::QueryToken;
+
+/// The probability at or above which the classifier's entry answers a
+/// message the lexical matcher did not. Chosen by cross-validation
+/// (`docs/tools/examples_cv.py`, docs/QUALITY.md): the most messages
+/// answered right with at most one added wrong answer per hundred messages
+/// over the examples' folds and the tuning sets.
+pub const ANSWER_P: f64 = 0.95;
+
+/// Passes over the training messages. Ten answer as many messages right
+/// per wrong one as twenty or forty did in the cross-validation, at half
+/// the reload time of twenty (tens of milliseconds on the shipped content).
+const EPOCHS: usize = 10;
+
+/// The first step size, shrinking as 1 / (1 + pass).
+const STEP: f32 = 0.5;
+
+/// A class whose share of a training message is off by less than this
+/// takes no step on it (a step that small moves nothing a threshold of
+/// 0.95 could see).
+const SETTLED: f32 = 1e-3;
+
+/// How strongly weights are pulled back to zero on each step they take
+/// part in: a little, so that a word seen in one example does not decide
+/// alone.
+const DECAY: f32 = 1e-4;
+
+/// The fewest messages a feature must appear in to be learnt: one seen
+/// once (most pairs of words are) would only learn its one message, and
+/// would cost a row of weights each (a third of the memory).
+const MIN_DOCS: u32 = 2;
+
+/// The most entries a classifier is trained for: its weights are a row of
+/// one number per entry for each distinct word, so a catalog of thousands
+/// of entries would cost megabytes and seconds at every reload. Larger
+/// catalogs match by words and meaning alone.
+pub const MAX_ENTRIES: usize = 1_000;
+
+/// A trained classifier.
+pub(crate) struct Classifier {
+    /// Feature (token or pair of tokens) to its row.
+    features: FxHashMap<String, u32>,
+    /// `classes` weights per feature, row after row.
+    weights: Vec<f32>,
+    bias: Vec<f32>,
+    /// The entries, then one class for messages no entry answers.
+    classes: usize,
+}
+
+/// What the classifier thinks of a message.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Verdict {
+    /// The entry it points to, or `None` for "no entry answers it".
+    pub entry: Option<usize>,
+    pub p: f64,
+}
+
+impl Classifier {
+    /// Trains on `docs`: each message's features ([`features`]) and its
+    /// entry (`None`: no entry answers it), for a catalog of `entries`
+    /// entries.
+    pub fn train(docs: &[(Vec<String>, Option<usize>)], entries: usize) -> Classifier {
+        let classes = entries + 1;
+        let mut seen: FxHashMap<&str, u32> = FxHashMap::default();
+        for (names, _) in docs {
+            for name in names {
+                *seen.entry(name).or_default() += 1;
+            }
+        }
+        let mut features: FxHashMap<String, u32> = FxHashMap::default();
+        let rows: Vec<(Vec<u32>, usize)> = docs
+            .iter()
+            .map(|(names, entry)| {
+                let ids = names
+                    .iter()
+                    .filter(|name| seen.get(name.as_str()).is_some_and(|&n| n >= MIN_DOCS))
+                    .map(|name| {
+                        let next = features.len() as u32;
+                        *features.entry(name.clone()).or_insert(next)
+                    })
+                    .collect();
+                (ids, entry.unwrap_or(entries))
+            })
+            .collect();
+        let mut c = Classifier {
+            weights: vec![0.0; features.len() * classes],
+            bias: vec![0.0; classes],
+            features,
+            classes,
+        };
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut p = vec![0f32; classes];
+        for pass in 0..EPOCHS {
+            shuffle(&mut order, &mut seed);
+            let step = STEP / (1.0 + pass as f32);
+            for &d in &order {
+                let (ids, class) = &rows[d];
+                c.probabilities(ids, &mut p);
+                p[*class] -= 1.0;
+                for (b, g) in c.bias.iter_mut().zip(&p) {
+                    *b -= step * g;
+                }
+                // Most classes' share is already near zero for a message
+                // after the first passes: their weights are left as they
+                // are, which is most of the work saved.
+                let moving: Vec<(usize, f32)> = p
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, g)| g.abs() > SETTLED)
+                    .map(|(k, &g)| (k, g))
+                    .collect();
+                for &f in ids {
+                    let row = &mut c.weights[f as usize * classes..(f as usize + 1) * classes];
+                    for &(k, g) in &moving {
+                        row[k] -= step * (g + DECAY * row[k]);
+                    }
+                }
+            }
+        }
+        c
+    }
+
+    /// The most likely class of a message and its probability.
+    pub fn classify(&self, tokens: &[QueryToken]) -> Verdict {
+        let ids: Vec<u32> = features(tokens)
+            .iter()
+            .filter_map(|name| self.features.get(name).copied())
+            .collect();
+        let mut p = vec![0f32; self.classes];
+        self.probabilities(&ids, &mut p);
+        let (best, &pb) = p
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .unwrap_or((self.classes - 1, &0.0));
+        Verdict {
+            entry: (best + 1 < self.classes).then_some(best),
+            p: f64::from(pb),
+        }
+    }
+
+    /// The softmax of the scores of a message with features `ids`, into `p`.
+    fn probabilities(&self, ids: &[u32], p: &mut [f32]) {
+        p.copy_from_slice(&self.bias);
+        for &f in ids {
+            let row = &self.weights[f as usize * self.classes..(f as usize + 1) * self.classes];
+            for (s, w) in p.iter_mut().zip(row) {
+                *s += w;
+            }
+        }
+        let max = p.iter().copied().fold(f32::MIN, f32::max);
+        let mut sum = 0.0;
+        for s in p.iter_mut() {
+            *s = (*s - max).exp();
+            sum += *s;
+        }
+        for s in p.iter_mut() {
+            *s /= sum;
+        }
+    }
+}
+
+/// A message's features, each once: each token, and each pair of
+/// neighbouring tokens ("side effect" says more than "side" and "effect").
+pub(crate) fn features(tokens: &[QueryToken]) -> Vec<String> {
+    let singles = tokens.iter().map(|t| t.token.clone());
+    let pairs = tokens
+        .windows(2)
+        .map(|w| format!("{}\u{1}{}", w[0].token, w[1].token));
+    let mut names: Vec<String> = singles.chain(pairs).collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// A Fisher-Yates shuffle by a fixed xorshift sequence: training gives the
+/// same weights on every machine and every load.
+fn shuffle(order: &mut [usize], seed: &mut u64) {
+    for i in (1..order.len()).rev() {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        let j = (*seed % (i as u64 + 1)) as usize;
+        order.swap(i, j);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(text: &str) -> Vec<QueryToken> {
+        text.split_whitespace()
+            .map(|t| QueryToken {
+                token: t.to_owned(),
+                id: None,
+                weight: 1.0,
+                discount: 1.0,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn it_learns_which_words_point_to_which_entry_and_what_no_entry_answers() {
+        let docs: Vec<(Vec<String>, Option<usize>)> = [
+            ("needl hurt", Some(0)),
+            ("needl sting", Some(0)),
+            ("sting hurt", Some(0)),
+            ("outfit wear", Some(1)),
+            ("wear cloth", Some(1)),
+            ("outfit cloth", Some(1)),
+            ("kid neck", None),
+            ("neck kid", None),
+        ]
+        .iter()
+        .map(|(t, e)| (features(&tokens(t)), *e))
+        .collect();
+        let c = Classifier::train(&docs, 2);
+        assert_eq!(c.classify(&tokens("needl sting bad")).entry, Some(0));
+        assert_eq!(c.classify(&tokens("outfit")).entry, Some(1));
+        assert_eq!(c.classify(&tokens("kid")).entry, None);
+        let v = c.classify(&tokens("unseen words only"));
+        assert!(v.p < 0.9, "{v:?}");
+    }
+}
