@@ -24,7 +24,6 @@ answers = {e["id"]: e["answer"].lower() for e in entries}
 examples = tomllib.loads((root / "faq/examples.toml").read_text())
 OUTCOME = re.compile(r"^  => (\S+)")
 CLASSIFIER = re.compile(r"^classifier: (\S+) p ([0-9.]+) \(answers at [0-9.]+; before it: (\S+)\)")
-ANSWERED = re.compile(r'"(?:entry|id)":\s*"([^"]+)"')
 
 
 def toml_list(name, messages):
@@ -97,7 +96,7 @@ def score(t):
     """(right answers, wrong answers, wrong answers the classifier added)."""
     good = bad = added = 0
     for c, (outcome, entry, cls) in reads:
-        if cls is not None and outcome == "answer" and cls[2] != "answer" and cls[1] >= 0.0:
+        if cls is not None and outcome == "answer" and cls[2] != "answer":
             # The binary's own threshold answered it; re-decide at t.
             outcome, entry = (("answer", cls[0]) if cls[1] >= t else (cls[2], None))
         elif cls is not None and outcome != "answer" and cls[0] != "[uncovered]" and cls[1] >= t and outcome not in ("chat", "urgent"):

@@ -99,21 +99,18 @@ pub(super) fn examples(f: &mut TomlFile<'_>, entries: Option<&[Entry]>) -> Optio
         };
     for group in raw.entries {
         let id = group.id.get_ref();
-        let index = match entries {
-            Some(entries) => match entries.iter().position(|e| &e.id == id) {
-                Some(i) => Some(i),
-                None => {
-                    f.problem_at(
-                        &group.id,
-                        format!(
-                            "entry \"{id}\" is not in entries.toml: use the id of one of its \
-                             [[entry]] sections"
-                        ),
-                    );
-                    continue;
-                }
+        let Ok(index) = f.position_of(
+            entries,
+            &group.id,
+            |e, id| e.id == id,
+            |id| {
+                format!(
+                    "entry \"{id}\" is not in entries.toml: use the id of one of its [[entry]] \
+                     sections"
+                )
             },
-            None => None,
+        ) else {
+            continue;
         };
         if group.messages.is_empty() {
             f.problem_at(

@@ -96,21 +96,18 @@ pub(super) fn examples(f: &mut TomlFile<'_>, flags: Option<&[RedFlag]>) -> Optio
     };
     for group in raw.flags {
         let id = group.id.get_ref();
-        let index = match flags {
-            Some(flags) => match flags.iter().position(|fl| &fl.id == id) {
-                Some(i) => Some(i),
-                None => {
-                    f.problem_at(
-                        &group.id,
-                        format!(
-                            "red flag \"{id}\" is not in red-flags.toml: use the id of one of \
-                             its [[flag]] sections"
-                        ),
-                    );
-                    continue;
-                }
+        let Ok(index) = f.position_of(
+            flags,
+            &group.id,
+            |fl, id| fl.id == id,
+            |id| {
+                format!(
+                    "red flag \"{id}\" is not in red-flags.toml: use the id of one of its \
+                     [[flag]] sections"
+                )
             },
-            None => None,
+        ) else {
+            continue;
         };
         if group.like.is_empty() {
             f.problem_at(

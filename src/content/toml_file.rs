@@ -123,6 +123,29 @@ impl<'a> TomlFile<'a> {
         self.problem(Some(at.span().start), message);
     }
 
+    /// Where the id a record names is among `items` of another file
+    /// (`is` tells whether an item has that id): `Ok(None)` when that file
+    /// could not be read (nothing to check against), and `Err` when the id
+    /// is not there, with `missing` recorded at the id's line.
+    pub fn position_of<T>(
+        &mut self,
+        items: Option<&[T]>,
+        id: &Spanned<String>,
+        is: impl Fn(&T, &str) -> bool,
+        missing: impl FnOnce(&str) -> String,
+    ) -> Result<Option<usize>, ()> {
+        let Some(items) = items else {
+            return Ok(None);
+        };
+        match items.iter().position(|item| is(item, id.get_ref())) {
+            Some(i) => Ok(Some(i)),
+            None => {
+                self.problem_at(id, missing(id.get_ref()));
+                Err(())
+            }
+        }
+    }
+
     fn toml_error(&mut self, err: &toml::de::Error) {
         let problem = self.toml_problem(err);
         self.problems.push(problem);

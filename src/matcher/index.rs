@@ -767,12 +767,6 @@ impl Index {
         &self.normalizer
     }
 
-    /// The vocabulary word a misspelt word most likely meant, if any (for
-    /// [`Index::query_words_with`]).
-    pub fn nearest_word(&self, word: &Word) -> Option<String> {
-        self.nearest(word)
-    }
-
     /// The vocabulary word a misspelt word most likely meant, if any: what
     /// [`Index::query_words`] does for each word, cap aside.
     #[cfg(test)]
@@ -809,7 +803,7 @@ impl Index {
     /// its two-letter deletions (each pair of positions once) are looked up
     /// by key, built in one reused buffer: at most 1 + L + L(L − 1)/2
     /// lookups for a word of L letters, and no string per variant.
-    fn nearest(&self, word: &Word) -> Option<String> {
+    pub fn nearest(&self, word: &Word) -> Option<String> {
         let text = word.text.as_str();
         let chars: Vec<(usize, usize)> = text
             .char_indices()

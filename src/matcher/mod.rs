@@ -1031,7 +1031,7 @@ fn train_classifier(catalog: &Catalog, index: &Index) -> Option<Classifier> {
         let tokens = index.query_words_with(words, |word| {
             corrected
                 .entry(word.text.clone())
-                .or_insert_with(|| index.nearest_word(word))
+                .or_insert_with(|| index.nearest(word))
                 .clone()
         });
         classifier::features(&tokens.0)
