@@ -354,35 +354,56 @@ fn config_thresholds_change_outcomes() {
     assert_eq!(row["outcome"], "suggest");
 }
 
+/// `ask --json MESSAGE` with a config file holding `config`: the record.
+fn ask_with_config(config: &str, message: &str) -> Value {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bot.toml");
+    std::fs::write(&path, config).expect("write");
+    let out = run(
+        &[
+            "ask",
+            "--json",
+            "--config",
+            path.to_str().unwrap_or_default(),
+            message,
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_str(stdout(&out).trim()).expect("JSON")
+}
+
 /// The classifier answers a member's message the words alone do not, and
 /// `classifier_threshold = 1.0` turns it off: the same message then gets no
 /// answer (the bug `golden::members_messages_teach_what_the_words_miss`
 /// names).
 #[test]
 fn the_classifier_answers_what_the_words_miss_and_can_be_turned_off() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("bot.toml");
-    let message = "outfit advice for my session tmrw? idk what to put on";
-    let ask = |config: &str| -> Value {
-        std::fs::write(&path, config).expect("write");
-        let out = run(
-            &[
-                "ask",
-                "--json",
-                "--config",
-                path.to_str().unwrap_or_default(),
-                message,
-            ],
-            "",
-        );
-        assert!(out.status.success(), "{}", stderr(&out));
-        serde_json::from_str(stdout(&out).trim()).expect("JSON")
+    let ask = |config: &str| {
+        ask_with_config(
+            config,
+            "outfit advice for my session tmrw? idk what to put on",
+        )
     };
     let on = ask("[matching]\n");
     assert_eq!(on["outcome"], "answer");
     assert_eq!(on["entry"]["id"], "what-to-wear");
     let off = ask("[matching]\nclassifier_threshold = 1.0\n");
     assert_ne!(off["outcome"], "answer", "{off}");
+}
+
+/// A message nothing else matches but the classifier is fairly sure of gets
+/// its entry as a "did you mean", not "I don't have an answer"; with the
+/// classifier off (`classifier_threshold` 1) it gets nothing.
+#[test]
+fn the_classifier_offers_what_it_is_fairly_sure_of() {
+    let ask =
+        |config: &str| ask_with_config(config, "fingers vs needles, wots the difference really");
+    let on = ask("[matching]\n");
+    assert_eq!(on["outcome"], "suggest", "{on}");
+    assert_eq!(on["suggestions"][0]["id"], "acupuncture-vs-acupressure");
+    let off = ask("[matching]\nclassifier_threshold = 1.0\n");
+    assert_eq!(off["outcome"], "no_match", "{off}");
 }
 
 // ------------------------------------------------ broken content, start-up

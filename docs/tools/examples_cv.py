@@ -121,3 +121,37 @@ for t in [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.925, 0.95, 0.975, 0.99, 1.01]:
     if added <= n / 100 and (best is None or good > best[1]):
         best = (t, good, bad, added)
 print(f"chosen: {best[0]:.3f}: {best[1]}/{indomain} right, {best[2]} wrong ({best[3]} added) in {n}")
+
+# The "did you mean" line: a message the classifier does not answer (below
+# the chosen threshold) and the earlier steps found nothing for (no_match)
+# gets the classifier's entry as a suggestion when its p is at least s. The
+# line is the lowest s at which the suggestion is the right entry at least
+# SUGGEST_PRECISION of the times it is offered (uncovered and off-topic
+# messages offered an entry count against it), as often as the lexical
+# matcher's own suggestions are right on the tuning sets (8 in 9).
+SUGGEST_PRECISION = 0.8
+
+
+def offers(s, t):
+    """(suggestions offered, of them the right entry) at line s under threshold t."""
+    offered = good = 0
+    for c, (outcome, entry, cls) in reads:
+        if cls is None or cls[2] != "no_match" or cls[0] == "[uncovered]" or not s <= cls[1] < t:
+            continue
+        if c["expect"] == "chat":
+            continue  # small talk is decided before the classifier is asked
+        offered += 1
+        good += right(c, cls[0])
+    return offered, good
+
+
+print()
+print("| suggest at p | suggestions offered | right entry |")
+print("|---|---|---|")
+line = None
+for s in [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]:
+    offered, good = offers(s, best[0])
+    print(f"| {s:.2f} | {offered} | {good} ({good / max(offered, 1):.0%}) |")
+    if line is None and good >= SUGGEST_PRECISION * offered:
+        line = s
+print(f"suggest line: {line}")

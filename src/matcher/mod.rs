@@ -445,6 +445,17 @@ impl Matcher {
                 m.entry = Some(e);
                 m.confidence = v.p;
                 m.suggestions.clear();
+            } else if let (Outcome::NoMatch, Some(e)) =
+                (m.outcome, self.classifier_offer(v, &tokens))
+            {
+                m.outcome = Outcome::Suggest;
+                m.confidence = v.p;
+                m.suggestions = vec![Scored {
+                    entry: e,
+                    confidence: v.p,
+                    recall: 0.0,
+                    precision: 0.0,
+                }];
             }
         }
         let exact = m.outcome == Outcome::Answer && m.confidence > INEXACT_CAP;
@@ -455,6 +466,16 @@ impl Matcher {
             m.talk = Some(chat.talk);
         }
         (m, asked)
+    }
+
+    /// The entry the classifier offers as a "did you mean" when it is fairly
+    /// sure ([`classifier::SUGGEST_P`]) but not sure enough to answer, and
+    /// the entry's `must_mention` words hold. Off with the classifier
+    /// (`classifier_threshold` 1).
+    fn classifier_offer(&self, v: Verdict, tokens: &[QueryToken]) -> Option<usize> {
+        let on = self.thresholds.classifier < 1.0 && v.p >= classifier::SUGGEST_P;
+        v.entry
+            .filter(|&e| on && self.mentions.admits(e, &known_tokens(tokens)))
     }
 
     /// Phrasings of different entries that the matcher reads as the same
