@@ -436,26 +436,34 @@ impl Matcher {
         {
             let v = classifier.classify(&tokens);
             asked = Some((v, m.outcome));
-            let sure = v.entry.filter(|&e| {
-                let t = self.thresholds.classifier;
-                t < 1.0 && v.p >= t && self.mentions.admits(e, &known_tokens(&tokens))
+            // One must_mention check serves both lines; a message below
+            // both (or with the classifier off) needs none.
+            let t = self.thresholds.classifier;
+            let admitted = v.entry.filter(|&e| {
+                t < 1.0
+                    && v.p >= t.min(classifier::SUGGEST_P)
+                    && self.mentions.admits(e, &known_tokens(&tokens))
             });
-            if let Some(e) = sure {
-                m.outcome = Outcome::Answer;
-                m.entry = Some(e);
-                m.confidence = v.p;
-                m.suggestions.clear();
-            } else if let (Outcome::NoMatch, Some(e)) =
-                (m.outcome, self.classifier_offer(v, &tokens))
-            {
-                m.outcome = Outcome::Suggest;
-                m.confidence = v.p;
-                m.suggestions = vec![Scored {
-                    entry: e,
-                    confidence: v.p,
-                    recall: 0.0,
-                    precision: 0.0,
-                }];
+            match admitted {
+                Some(e) if v.p >= t => {
+                    m.outcome = Outcome::Answer;
+                    m.entry = Some(e);
+                    m.confidence = v.p;
+                    m.suggestions.clear();
+                }
+                // A "did you mean" only where nothing else was found: a
+                // lexical suggestion stands.
+                Some(e) if m.outcome == Outcome::NoMatch && v.p >= classifier::SUGGEST_P => {
+                    m.outcome = Outcome::Suggest;
+                    m.confidence = v.p;
+                    m.suggestions = vec![Scored {
+                        entry: e,
+                        confidence: v.p,
+                        recall: 0.0,
+                        precision: 0.0,
+                    }];
+                }
+                _ => {}
             }
         }
         let exact = m.outcome == Outcome::Answer && m.confidence > INEXACT_CAP;
@@ -466,16 +474,6 @@ impl Matcher {
             m.talk = Some(chat.talk);
         }
         (m, asked)
-    }
-
-    /// The entry the classifier offers as a "did you mean" when it is fairly
-    /// sure ([`classifier::SUGGEST_P`]) but not sure enough to answer, and
-    /// the entry's `must_mention` words hold. Off with the classifier
-    /// (`classifier_threshold` 1).
-    fn classifier_offer(&self, v: Verdict, tokens: &[QueryToken]) -> Option<usize> {
-        let on = self.thresholds.classifier < 1.0 && v.p >= classifier::SUGGEST_P;
-        v.entry
-            .filter(|&e| on && self.mentions.admits(e, &known_tokens(tokens)))
     }
 
     /// Phrasings of different entries that the matcher reads as the same
