@@ -26,7 +26,13 @@ pub fn render(matcher: &Matcher, m: &Match) -> String {
             Some(flag) => catalog.red_flags.emergency_text(&flag.name),
             None => catalog.red_flags.emergency_text(&messages.unnamed_reason),
         },
-        (Outcome::Answer, Some(i)) => answer_body(catalog, matcher.entry(i)),
+        (Outcome::Answer, Some(i)) => {
+            let first = answer_body(catalog, matcher.entry(i));
+            match shown_also(matcher, m) {
+                Some(j) => both(first, &answer_body(catalog, matcher.entry(j))),
+                None => first,
+            }
+        }
         (Outcome::Chat, _) => match matcher.talk(m) {
             Some(talk) => talk.reply.clone(),
             // A chat match always names its talk; were it not to, the
@@ -44,6 +50,24 @@ pub fn render(matcher: &Matcher, m: &Match) -> String {
         _ => no_answer_body(catalog, &matcher.nearest_topics(m, NEAREST_TOPICS)),
     };
     with_disclaimer(catalog, body)
+}
+
+/// Two answers in one reply, the second under the first.
+fn both(first: String, second: &str) -> String {
+    format!("{first}\n\n{second}")
+}
+
+/// The second entry a reply answers ([`Match::also`]), when both answers
+/// and the disclaimer fit one Discord message; otherwise the reply answers
+/// the first question alone, whole, rather than two cut short.
+pub fn shown_also(matcher: &Matcher, m: &Match) -> Option<usize> {
+    let (i, j) = (m.entry?, m.also?);
+    let catalog = matcher.catalog();
+    let text = both(
+        answer_body(catalog, matcher.entry(i)),
+        &answer_body(catalog, matcher.entry(j)),
+    );
+    (text.chars().count() <= room(catalog)).then_some(j)
 }
 
 /// The "did you mean" reply offering `questions`, without the disclaimer.
@@ -202,13 +226,18 @@ fn answer_body(catalog: &Catalog, entry: &Entry) -> String {
 /// never lost to Discord refusing a long message.
 fn with_disclaimer(catalog: &Catalog, body: String) -> String {
     let messages = &catalog.messages;
-    let room = DISCORD_MESSAGE_LIMIT.saturating_sub(messages.disclaimer.chars().count() + 2);
+    let room = room(catalog);
     if body.chars().count() <= room {
         return messages.wrap(body);
     }
     let mut cut: String = body.chars().take(room.saturating_sub(1)).collect();
     cut.push('…');
     messages.wrap(cut)
+}
+
+/// The characters a reply's body may take beside the disclaimer.
+fn room(catalog: &Catalog) -> usize {
+    DISCORD_MESSAGE_LIMIT.saturating_sub(catalog.messages.disclaimer.chars().count() + 2)
 }
 
 /// One line of `backpain-bot ask --json`: the contract scripts rely on.
@@ -222,6 +251,9 @@ pub struct AskRecord<'a> {
     pub confidence: f64,
     /// The answering entry, for `answer`.
     pub entry: Option<EntryRecord<'a>>,
+    /// Further entries the reply answers, for a message that asks two
+    /// questions (`[]` otherwise).
+    pub also: Vec<EntryRecord<'a>>,
     /// The entries offered, for `suggest`.
     pub suggestions: Vec<SuggestionRecord<'a>>,
     /// The red flag that made the outcome `urgent`; `null` otherwise.
@@ -280,7 +312,7 @@ impl<'a> AskRecord<'a> {
     /// Builds the record for a question and its match.
     pub fn new(matcher: &'a Matcher, question: &'a str, m: &Match) -> AskRecord<'a> {
         let catalog = matcher.catalog();
-        let entry = m.entry.map(|i| {
+        let record = |i: usize| {
             let e = matcher.entry(i);
             EntryRecord {
                 id: &e.id,
@@ -300,12 +332,15 @@ impl<'a> AskRecord<'a> {
                     records
                 }),
             }
-        });
+        };
+        let entry = m.entry.map(record);
+        let also = shown_also(matcher, m).into_iter().map(record).collect();
         AskRecord {
             question,
             outcome: m.outcome.as_str(),
             confidence: round3(m.confidence),
             entry,
+            also,
             suggestions: m
                 .suggestions
                 .iter()
@@ -354,5 +389,48 @@ mod tests {
         // One that fits is untouched.
         let short = render_entry(&catalog, &catalog.entries[1]);
         assert!(!short.contains('…') || catalog.entries[1].answer.contains('…'));
+    }
+
+    /// A message asking two questions gets both answers in one reply, but
+    /// only when both fit one Discord message with the disclaimer: two
+    /// answers made too long by hand give the first alone, whole (and the
+    /// JSON record says so), never two cut short.
+    #[test]
+    fn two_answers_share_a_reply_only_when_both_fit() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("faq");
+        let catalog = match crate::content::load_dir(&dir) {
+            Ok(catalog) => catalog,
+            Err(problems) => panic!("shipped content: {problems:?}"),
+        };
+        let two = |catalog: Catalog| {
+            let matcher = Matcher::new(catalog, crate::matcher::Thresholds::default());
+            let mut m = Match::urgent(0);
+            (m.outcome, m.flag, m.entry, m.also) = (Outcome::Answer, None, Some(0), Some(1));
+            let (first, second) = (
+                matcher.entry(0).question.clone(),
+                matcher.entry(1).question.clone(),
+            );
+            let text = render(&matcher, &m);
+            let record = AskRecord::new(&matcher, "", &m);
+            let also: Vec<String> = record.also.iter().map(|e| e.id.to_owned()).collect();
+            (
+                text.contains(&first),
+                text.contains(&second),
+                also,
+                text.chars().count(),
+            )
+        };
+        let second_id = catalog.entries[1].id.clone();
+        let (first, second, also, _) = two(catalog.clone());
+        assert!(first && second, "both answers are shown");
+        assert_eq!(also, [second_id]);
+        let mut long = catalog;
+        for e in &mut long.entries[..2] {
+            e.answer = "word ".repeat(180);
+        }
+        let (first, second, also, chars) = two(long);
+        assert!(first && !second, "only the first answer is shown");
+        assert!(also.is_empty());
+        assert!(chars <= DISCORD_MESSAGE_LIMIT);
     }
 }

@@ -78,6 +78,7 @@ fn ask_json_answers_each_stdin_line_in_order_with_exactly_the_contract_fields() 
         assert_eq!(
             keys(row),
             [
+                "also",
                 "confidence",
                 "entry",
                 "flag",

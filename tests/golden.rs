@@ -23,9 +23,14 @@ enum Expect {
     /// Anything but this entry: neither its answer nor a "did you mean"
     /// that offers it.
     NotFrom(&'static str),
+    /// Answered by both entries, in this order: a message asking two
+    /// questions.
+    Both(&'static str, &'static str),
+    /// Anything but an answer.
+    Unanswered,
 }
 
-use Expect::{Answer, NoMatch, NotFrom, Suggest, SuggestAny};
+use Expect::{Answer, Both, NoMatch, NotFrom, Suggest, SuggestAny, Unanswered};
 
 /// Returns a description of the failure, if the question does not lead to
 /// what is expected.
@@ -34,7 +39,15 @@ fn check(question: &str, expect: Expect) -> Option<String> {
     let m = matcher.ask(question);
     let id = |i: usize| matcher.entry(i).id.as_str();
     let ok = match expect {
-        Answer(want) => m.outcome == Outcome::Answer && m.entry.map(id) == Some(want),
+        Answer(want) => {
+            m.outcome == Outcome::Answer && m.entry.map(id) == Some(want) && m.also.is_none()
+        }
+        Both(first, second) => {
+            m.outcome == Outcome::Answer
+                && m.entry.map(id) == Some(first)
+                && m.also.map(id) == Some(second)
+        }
+        Unanswered => m.outcome != Outcome::Answer,
         Suggest(want) => {
             m.outcome == Outcome::Suggest && m.suggestions.iter().any(|s| id(s.entry) == want)
         }
@@ -263,6 +276,37 @@ fn claims_found_by_sentence_coverage() {
 /// answers, which its `[uncovered]` messages keep from the nearest entry.
 /// None of these is itself an example. Without the classifier the first
 /// group gets no answer (`tests/cli.rs` turns it off).
+/// A message is read part by part (`clauses`): the part that asks is
+/// answered when the whole message is not, a second question gets its own
+/// answer, and a part read alone never answers what the whole message says
+/// is uncovered or what the part points back at.
+#[test]
+#[rustfmt::skip]
+fn a_message_is_read_part_by_part() {
+    run(&[
+        (
+            "ok weird question but what even IS back pain? like what's actually going on back there",
+            Answer("what-is-back-pain"),
+        ),
+        ("safe or dangerous?? thinking of booking acupuncture", Answer("safety")),
+        (
+            "what is acupressure and can i do it at home?",
+            Both("what-is-acupressure", "acupressure-at-home"),
+        ),
+        // "does it work" alone would be the effectiveness entry.
+        ("acupuncture for fertility, does it work?", Unanswered),
+        (
+            "im a cashier and on my feet all shift, could that be why my back aches",
+            Unanswered,
+        ),
+        // The whole message is about dry needling, which no entry covers.
+        (
+            "what is dry needling and is it the same as acupuncture? my physio offered it",
+            Unanswered,
+        ),
+    ]);
+}
+
 #[test]
 #[rustfmt::skip]
 fn members_messages_teach_what_the_words_miss() {

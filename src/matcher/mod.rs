@@ -11,6 +11,7 @@
 //! same result (ties are broken by catalog order).
 
 mod classifier;
+mod clauses;
 mod english;
 mod hybrid;
 mod index;
@@ -185,6 +186,10 @@ pub struct Match {
     pub confidence: f64,
     /// The answering entry, for [`Outcome::Answer`].
     pub entry: Option<usize>,
+    /// A second entry answered, for [`Outcome::Answer`], when the message
+    /// asks two questions ("is it safe and does it hurt?"), each read on
+    /// its own (`clauses`).
+    pub also: Option<usize>,
     /// Entries to offer, for [`Outcome::Suggest`] (best first).
     pub suggestions: Vec<Scored>,
     /// The best entries found, whatever the outcome (best first, at most
@@ -206,6 +211,7 @@ impl Match {
             outcome: Outcome::Urgent,
             confidence: 1.0,
             entry: None,
+            also: None,
             suggestions: Vec::new(),
             ranked: Vec::new(),
             flag: Some(flag),
@@ -315,11 +321,12 @@ impl Matcher {
     }
 
     /// The words FAQ matching reads: the first [`MAX_QUESTION_CHARS`]
-    /// characters.
-    fn question_words(&self, question: &str) -> Vec<Word> {
+    /// characters, with the punctuation between them (where the message's
+    /// parts begin, `clauses`).
+    fn question_words(&self, question: &str) -> (Vec<Word>, Vec<Break>) {
         self.index
             .normalizer()
-            .words_up_to(truncate(question, MAX_QUESTION_CHARS), MAX_QUESTION_CHARS)
+            .words_and_breaks(truncate(question, MAX_QUESTION_CHARS), MAX_QUESTION_CHARS)
     }
 
     /// Matches a question against the catalog. Red flags are checked first
@@ -333,15 +340,16 @@ impl Matcher {
         }
         // Most questions are shorter than both caps and plain ASCII, which
         // folding neither lengthens nor cuts: read once.
-        let words = if question.len() <= MAX_QUESTION_CHARS && question.is_ascii() {
-            // What `words_up_to` would give: the first words.
-            let mut words = words;
+        let (words, breaks) = if question.len() <= MAX_QUESTION_CHARS && question.is_ascii() {
+            // What `words_and_breaks` would give: the first words.
+            let (mut words, mut breaks) = (words, breaks);
             words.truncate(MAX_QUESTION_CHARS);
-            words
+            breaks.truncate(MAX_QUESTION_CHARS);
+            (words, breaks)
         } else {
             self.question_words(question)
         };
-        self.match_words(words, truncate(question, MAX_QUESTION_CHARS))
+        self.match_message(words, &breaks, truncate(question, MAX_QUESTION_CHARS))
     }
 
     /// Red-flag triage alone: the urgent match when the message (its first
@@ -397,10 +405,74 @@ impl Matcher {
     /// Never `Urgent`; `Chat` when the FAQ has no answer and the message is
     /// small talk.
     pub fn answer(&self, question: &str) -> Match {
-        self.match_words(
-            self.question_words(question),
-            truncate(question, MAX_QUESTION_CHARS),
-        )
+        let (words, breaks) = self.question_words(question);
+        self.match_message(words, &breaks, truncate(question, MAX_QUESTION_CHARS))
+    }
+
+    /// The outcome for a whole message: [`Matcher::match_words`] of all its
+    /// words, then of each part that asks (`clauses`), when it has several.
+    /// An asking part answered on its own answers a message the whole of
+    /// which got no answer ("been bad all week. is acupressure legit?");
+    /// a second entry so answered is [`Match::also`] ("is it safe and does
+    /// it hurt?"). Small talk and urgent messages stay as they are.
+    fn match_message(&self, words: Vec<Word>, breaks: &[Break], text: &str) -> Match {
+        let parts = clauses::parts(&words, breaks, text.trim_end().ends_with('?'));
+        let asking: Vec<(bool, Vec<Word>)> = if parts.len() < 2 {
+            Vec::new()
+        } else {
+            parts
+                .iter()
+                .filter(|p| p.asks)
+                .take(clauses::MAX_ASKING_PARTS)
+                .map(|p| (p.refers_back, words[p.start..p.end].to_vec()))
+                .collect()
+        };
+        let (mut m, asked) = self.match_steps(words, text);
+        let open = matches!(m.outcome, Outcome::NoMatch | Outcome::Suggest);
+        if asking.is_empty() || !(open || m.outcome == Outcome::Answer) {
+            return m;
+        }
+        // What the whole message says outweighs what a part says alone:
+        // "what is dry needling and is it the same as acupuncture?" asks
+        // about something no entry covers.
+        if open && asked.is_some_and(|(v, _)| v.entry.is_none() && v.p >= clauses::UNCOVERED_P) {
+            return m;
+        }
+        // (entry, confidence, whether its part points back at the rest)
+        let mut answered: Vec<(usize, f64, bool)> = Vec::new();
+        for (refers_back, part) in asking {
+            let text = part
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let pm = self.match_words(part, &text);
+            if let (Outcome::Answer, Some(e)) = (pm.outcome, pm.entry) {
+                if pm.confidence >= clauses::PART_ANSWER && !answered.iter().any(|a| a.0 == e) {
+                    answered.push((e, pm.confidence, refers_back));
+                }
+            }
+        }
+        if open {
+            // A part that points back ("does it work?") answers only next
+            // to another answer: alone, it has lost what it asks about.
+            let Some(&(first, confidence, _)) = answered.iter().find(|a| !a.2) else {
+                return m;
+            };
+            m.outcome = Outcome::Answer;
+            m.entry = Some(first);
+            m.confidence = confidence;
+            m.suggestions.clear();
+        }
+        m.also = answered.iter().map(|a| a.0).find(|&e| Some(e) != m.entry);
+        // Both answers in the order the message asks them.
+        let at = |e: Option<usize>| answered.iter().position(|a| Some(a.0) == e);
+        if let (Some(a), Some(b)) = (at(m.entry), at(m.also)) {
+            if b < a {
+                std::mem::swap(&mut m.entry, &mut m.also);
+            }
+        }
+        m
     }
 
     /// The FAQ's outcome for `words`, or small talk when every word is
@@ -608,7 +680,7 @@ impl Matcher {
                 }
             }
         }
-        let words = self.question_words(question);
+        let words = self.question_words(question).0;
         if let Some(chat) = self.small_talk.check(&words) {
             let id = self
                 .catalog
@@ -648,7 +720,7 @@ impl Matcher {
             }
         }
         let text = truncate(question, MAX_QUESTION_CHARS);
-        if let (_, Some((v, before))) = self.match_steps(self.question_words(question), text) {
+        if let (_, Some((v, before))) = self.match_steps(self.question_words(question).0, text) {
             let class = v.entry.map_or("[uncovered]", |e| self.entry(e).id.as_str());
             out.push_str(&format!(
                 "\nclassifier: {class} p {:.3} (answers at {:.2}; before it: {})",
@@ -656,6 +728,13 @@ impl Matcher {
                 self.thresholds.classifier,
                 before.as_str()
             ));
+        }
+        let (qw, qb) = self.question_words(question);
+        let parts = clauses::parts(&qw, &qb, text.trim_end().ends_with('?'));
+        for p in parts.iter().filter(|p| p.asks && parts.len() > 1) {
+            let words: Vec<&str> = qw[p.start..p.end].iter().map(|w| w.text.as_str()).collect();
+            let back = if p.refers_back { ", points back" } else { "" };
+            out.push_str(&format!("\nasking part: \"{}\"{back}", words.join(" ")));
         }
         for s in self.rank(&tokens, &folded, 0.0).iter().take(EXPLAIN_RANKED) {
             out.push_str(&format!(
@@ -928,6 +1007,7 @@ impl Matcher {
             outcome,
             confidence: top,
             entry,
+            also: None,
             suggestions,
             ranked,
             flag: None,
