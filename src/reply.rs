@@ -26,13 +26,7 @@ pub fn render(matcher: &Matcher, m: &Match) -> String {
             Some(flag) => catalog.red_flags.emergency_text(&flag.name),
             None => catalog.red_flags.emergency_text(&messages.unnamed_reason),
         },
-        (Outcome::Answer, Some(i)) => {
-            let first = answer_body(catalog, matcher.entry(i));
-            match shown_also(matcher, m) {
-                Some(j) => both(first, &answer_body(catalog, matcher.entry(j))),
-                None => first,
-            }
-        }
+        (Outcome::Answer, Some(i)) => answers_body(matcher, i, m.also).0,
         (Outcome::Chat, _) => match matcher.talk(m) {
             Some(talk) => talk.reply.clone(),
             // A chat match always names its talk; were it not to, the
@@ -52,22 +46,27 @@ pub fn render(matcher: &Matcher, m: &Match) -> String {
     with_disclaimer(catalog, body)
 }
 
-/// Two answers in one reply, the second under the first.
-fn both(first: String, second: &str) -> String {
-    format!("{first}\n\n{second}")
+/// The body of a reply answering entry `first`, and `also` under it
+/// ([`Match::also`]) when both answers and the disclaimer fit one Discord
+/// message; otherwise the first question's answer alone, whole, rather than
+/// two cut short. The second entry is returned when it is shown.
+fn answers_body(matcher: &Matcher, first: usize, also: Option<usize>) -> (String, Option<usize>) {
+    let catalog = matcher.catalog();
+    let body = answer_body(catalog, matcher.entry(first));
+    if let Some(j) = also {
+        let both = format!("{body}\n\n{}", answer_body(catalog, matcher.entry(j)));
+        if both.chars().count() <= room(catalog) {
+            return (both, Some(j));
+        }
+    }
+    (body, None)
 }
 
-/// The second entry a reply answers ([`Match::also`]), when both answers
-/// and the disclaimer fit one Discord message; otherwise the reply answers
-/// the first question alone, whole, rather than two cut short.
-pub fn shown_also(matcher: &Matcher, m: &Match) -> Option<usize> {
-    let (i, j) = (m.entry?, m.also?);
-    let catalog = matcher.catalog();
-    let text = both(
-        answer_body(catalog, matcher.entry(i)),
-        &answer_body(catalog, matcher.entry(j)),
-    );
-    (text.chars().count() <= room(catalog)).then_some(j)
+/// The second entry a reply to `m` answers and shows (see [`answers_body`]).
+fn shown_also(matcher: &Matcher, m: &Match) -> Option<usize> {
+    m.entry
+        .zip(m.also)
+        .and_then(|(i, j)| answers_body(matcher, i, Some(j)).1)
 }
 
 /// The "did you mean" reply offering `questions`, without the disclaimer.

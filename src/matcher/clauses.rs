@@ -65,6 +65,32 @@ pub struct Part {
     pub refers_back: bool,
 }
 
+/// The parts of a message that are read on their own: its asking parts, the
+/// first [`MAX_ASKING_PARTS`] of them, when it has more than one part
+/// (`text` is the message, whose last character may be a question mark).
+pub fn asking(words: &[Word], breaks: &[Break], text: &str) -> Vec<Part> {
+    let parts = parts(words, breaks, text.trim_end().ends_with('?'));
+    if parts.len() < 2 {
+        return Vec::new();
+    }
+    parts
+        .into_iter()
+        .filter(|p| p.asks)
+        .take(MAX_ASKING_PARTS)
+        .collect()
+}
+
+impl Part {
+    /// The part's words, as one text.
+    pub fn text(&self, words: &[Word]) -> String {
+        let words: Vec<&str> = words[self.start..self.end]
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect();
+        words.join(" ")
+    }
+}
+
 /// The parts of a message of `words`, each with the punctuation before it
 /// in `breaks` (as `Normalizer::words_and_breaks` gives them);
 /// `ends_with_question` says whether the message's last character is a
@@ -124,13 +150,7 @@ mod tests {
         parts(&words, &breaks, text.trim_end().ends_with('?'))
             .into_iter()
             .filter(|p| p.asks)
-            .map(|p| {
-                words[p.start..p.end]
-                    .iter()
-                    .map(|w| w.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
+            .map(|p| p.text(&words))
             .collect()
     }
 

@@ -416,17 +416,16 @@ impl Matcher {
     /// a second entry so answered is [`Match::also`] ("is it safe and does
     /// it hurt?"). Small talk and urgent messages stay as they are.
     fn match_message(&self, words: Vec<Word>, breaks: &[Break], text: &str) -> Match {
-        let parts = clauses::parts(&words, breaks, text.trim_end().ends_with('?'));
-        let asking: Vec<(bool, Vec<Word>)> = if parts.len() < 2 {
-            Vec::new()
-        } else {
-            parts
-                .iter()
-                .filter(|p| p.asks)
-                .take(clauses::MAX_ASKING_PARTS)
-                .map(|p| (p.refers_back, words[p.start..p.end].to_vec()))
-                .collect()
-        };
+        let asking: Vec<(bool, String, Vec<Word>)> = clauses::asking(&words, breaks, text)
+            .iter()
+            .map(|p| {
+                (
+                    p.refers_back,
+                    p.text(&words),
+                    words[p.start..p.end].to_vec(),
+                )
+            })
+            .collect();
         let (mut m, asked) = self.match_steps(words, text);
         let open = matches!(m.outcome, Outcome::NoMatch | Outcome::Suggest);
         if asking.is_empty() || !(open || m.outcome == Outcome::Answer) {
@@ -440,12 +439,7 @@ impl Matcher {
         }
         // (entry, confidence, whether its part points back at the rest)
         let mut answered: Vec<(usize, f64, bool)> = Vec::new();
-        for (refers_back, part) in asking {
-            let text = part
-                .iter()
-                .map(|w| w.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
+        for (refers_back, text, part) in asking {
             let pm = self.match_words(part, &text);
             if let (Outcome::Answer, Some(e)) = (pm.outcome, pm.entry) {
                 if pm.confidence >= clauses::PART_ANSWER && !answered.iter().any(|a| a.0 == e) {
@@ -680,7 +674,9 @@ impl Matcher {
                 }
             }
         }
-        let words = self.question_words(question).0;
+        // Read once: the words are consumed by each step below.
+        let (question_words, question_breaks) = self.question_words(question);
+        let words = question_words.clone();
         if let Some(chat) = self.small_talk.check(&words) {
             let id = self
                 .catalog
@@ -720,7 +716,7 @@ impl Matcher {
             }
         }
         let text = truncate(question, MAX_QUESTION_CHARS);
-        if let (_, Some((v, before))) = self.match_steps(self.question_words(question).0, text) {
+        if let (_, Some((v, before))) = self.match_steps(question_words.clone(), text) {
             let class = v.entry.map_or("[uncovered]", |e| self.entry(e).id.as_str());
             out.push_str(&format!(
                 "\nclassifier: {class} p {:.3} (answers at {:.2}; before it: {})",
@@ -729,12 +725,12 @@ impl Matcher {
                 before.as_str()
             ));
         }
-        let (qw, qb) = self.question_words(question);
-        let parts = clauses::parts(&qw, &qb, text.trim_end().ends_with('?'));
-        for p in parts.iter().filter(|p| p.asks && parts.len() > 1) {
-            let words: Vec<&str> = qw[p.start..p.end].iter().map(|w| w.text.as_str()).collect();
+        for p in clauses::asking(&question_words, &question_breaks, text) {
             let back = if p.refers_back { ", points back" } else { "" };
-            out.push_str(&format!("\nasking part: \"{}\"{back}", words.join(" ")));
+            out.push_str(&format!(
+                "\nasking part: \"{}\"{back}",
+                p.text(&question_words)
+            ));
         }
         for s in self.rank(&tokens, &folded, 0.0).iter().take(EXPLAIN_RANKED) {
             out.push_str(&format!(
