@@ -37,6 +37,8 @@
 //!
 //! - [`service`] holds what the running bot shares: the catalog being served
 //!   (swapped whole on reload) and the per-member [`cooldown`].
+//! - [`addressing`] takes mentions out of a message before it is read as a
+//!   question, for the bot, `/ask` and `backpain-bot ask` alike.
 //! - [`discord`] is the Discord glue (serenity and poise): it connects,
 //!   registers the slash commands, and turns messages, commands and clicks
 //!   into calls to the core and replies. Replies leave through
@@ -54,8 +56,8 @@
 //!
 //! ## Architecture invariants
 //!
-//! - The core (`content`, `matcher`, `reply`, and `service` and `cooldown`
-//!   beside it) is pure: it never imports serenity, poise or tokio, and does
+//! - The core (`content`, `matcher`, `reply`, and `service`, `cooldown` and
+//!   `addressing` beside it) is pure: it never imports serenity, poise or tokio, and does
 //!   no I/O apart from [`content::ContentDir`] (the content folder on disk)
 //!   and the one-line [`content::load_dir`] and [`config::Config::load`]
 //!   wrappers over it and the config file. Everything else parses from
@@ -97,6 +99,7 @@
 
 #![deny(missing_docs)]
 
+pub mod addressing;
 pub mod config;
 pub mod content;
 pub mod cooldown;

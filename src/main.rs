@@ -245,6 +245,8 @@ async fn shutdown_signal() {
 fn ask(matcher: &Matcher, format: Format, words: &[String]) -> std::io::Result<()> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut answer = |question: &str, first: bool| -> std::io::Result<()> {
+        // As the bot reads a message: mentions out.
+        let question = &backpain_bot::addressing::plain_question(question);
         let m = matcher.ask(question);
         match format {
             Format::Json => {

@@ -398,8 +398,7 @@ fn the_classifier_answers_what_the_words_miss_and_can_be_turned_off() {
 /// classifier off (`classifier_threshold` 1) it gets nothing.
 #[test]
 fn the_classifier_offers_what_it_is_fairly_sure_of() {
-    let ask =
-        |config: &str| ask_with_config(config, "fingers vs needles, wots the difference really");
+    let ask = |config: &str| ask_with_config(config, "pins or fingers lol");
     let on = ask("[matching]\n");
     assert_eq!(on["outcome"], "suggest", "{on}");
     assert_eq!(on["suggestions"][0]["id"], "acupuncture-vs-acupressure");

@@ -142,6 +142,22 @@ fn typos() {
     ]);
 }
 
+/// Short words misspelt (issue 12, point 4): three or four letters are too
+/// few for edit distance alone, so the words around them decide.
+#[test]
+#[rustfmt::skip]
+fn short_typos() {
+    run(&[
+        ("acupuncture sid efects", Answer("acupuncture-side-effects")),
+        ("how mny sessions of acupuncture do i need", Answer("how-many-sessions")),
+        ("can i do acupressure at hom", Answer("acupressure-at-home")),
+        ("hw does acupresure wrk", Answer("how-acupressure-works")),
+        ("wat does acupuncture fel like", Answer("what-does-it-feel-like")),
+        ("wat shoud i wear to acupuncture", Answer("what-to-wear")),
+        ("how lng is an acupuncture session", Answer("session-length")),
+    ]);
+}
+
 #[test]
 #[rustfmt::skip]
 fn keyword_queries() {

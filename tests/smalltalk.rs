@@ -74,7 +74,7 @@ fn small_talk_gets_its_reply() {
         ("good morning everyone", Chat("greeting")),
         ("Good evening folks :)", Chat("greeting")),
         ("yo", Chat("greeting")),
-        ("how are you?", Chat("greeting")),
+        ("how are you?", Chat("how-are-you")),
         ("hi bot", Chat("greeting")),
         ("thanks", Chat("thanks")),
         ("thanks so much!!", Chat("thanks")),
@@ -85,7 +85,7 @@ fn small_talk_gets_its_reply() {
         ("cheers mate", Chat("thanks")),
         ("ok thank you bot", Chat("thanks")),
         ("that helps, thanks", Chat("thanks")),
-        ("ok", Chat("thanks")),
+        ("ok", Chat("okay")),
         ("got it, thanks 🙏", Chat("thanks")),
         ("who are you", Chat("who-are-you")),
         ("who are u?", Chat("who-are-you")),
@@ -145,8 +145,36 @@ fn small_talk_with_a_question_or_a_red_flag_is_not_small_talk() {
         ),
         ("good bot. I have chest pain spreading to my back", Urgent),
         ("thanks, and how do I fix my car", NoMatch),
-        ("that was not helpful", NoMatch),
-        ("not helpful", NoMatch),
+        (
+            "that was not helpful, how much does acupuncture cost",
+            Answer("cost"),
+        ),
+    ]);
+}
+
+/// Small talk as members type it: letters typed over and over, emoji that
+/// say a word, chat spellings, mentions, and the talks members need beyond
+/// hello and thanks (how are you, are you there, ok, not helpful).
+#[test]
+fn small_talk_as_members_type_it() {
+    check_all(&[
+        ("heyyyy", Chat("greeting")),
+        ("👋", Chat("greeting")),
+        ("thxxx!!!", Chat("thanks")),
+        ("🙏", Chat("thanks")),
+        ("thanks soooo much", Chat("thanks")),
+        ("ok thanks", Chat("thanks")),
+        ("👍", Chat("okay")),
+        ("okey dokey", Chat("okay")),
+        ("got it", Chat("okay")),
+        ("byeeee 👋", Chat("goodbye")),
+        ("how ya doin bot", Chat("how-are-you")),
+        ("are you there?", Chat("are-you-there")),
+        ("wut can u do", Chat("what-can-you-do")),
+        ("gud bot", Chat("good-bot")),
+        ("not helpful", Chat("not-helpful")),
+        ("that was not helpful", Chat("not-helpful")),
+        ("bad bot", Chat("not-helpful")),
     ]);
 }
 
@@ -163,7 +191,7 @@ fn off_topic_questions_are_still_no_match() {
         ("hello, what's the weather like today", NoMatch),
         ("", NoMatch),
         ("???", NoMatch),
-        ("👋", NoMatch),
+        ("🐢", NoMatch),
         ("asdfghjkl", NoMatch),
     ]);
 }

@@ -126,7 +126,7 @@ print(f"{n} messages ({indomain} answerable): {len(cases)} examples in {FOLDS} f
 print("| answer at p | answered right | wrong answers | of them added by the classifier |")
 print("|---|---|---|---|")
 best = None
-for t in [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.925, 0.95, 0.975, 0.99, 1.01]:
+for t in [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.925, 0.94, 0.95, 0.96, 0.97, 0.975, 0.98, 0.99, 0.995, 0.998, 1.01]:
     good, bad, added = score(t)
     print(f"| {t:.3f} | {good}/{indomain} | {bad}/{n} | {added} |")
     if added <= n / 100 and (best is None or good > best[1]):

@@ -37,7 +37,7 @@ async fn ask(
     let data = ctx.data();
     // One version of the content for the whole reply, even mid-reload.
     let matcher = data.service.current();
-    let question = events::plain_question(&question);
+    let question = crate::addressing::plain_question(&question);
     let decision = data.service.decide(
         &*matcher,
         ctx.author().id.get(),

@@ -32,6 +32,15 @@ pub(crate) const RARE_ZIPF: f64 = 3.0;
 /// weight; between the two, in proportion ("supposed", 4.9: 78%).
 pub(crate) const COMMON_ZIPF: f64 = 6.0;
 
+/// The listed form of a word and its Zipf value, borrowed from the
+/// embedded table: what lets a caller swap a typed word for a listed one
+/// without allocating.
+pub(crate) fn listed(word: &str) -> Option<(&'static str, f64)> {
+    zipf_table()
+        .get_key_value(word)
+        .map(|(&w, &z)| (w, f64::from(z)))
+}
+
 /// The share of its weight the commonest words keep.
 pub(crate) const COMMON_WEIGHT: f64 = 0.75;
 

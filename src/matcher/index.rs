@@ -14,6 +14,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::english;
 use super::normalize::{Normalizer, Word};
+use super::short_words::{self, Neighbours};
 use crate::content::{Catalog, Entry, SynonymGroup, Topic};
 use crate::parallel;
 
@@ -596,6 +597,9 @@ pub(crate) struct Index {
     /// misspelling and its word meet here. Keys rather than strings keep
     /// the build to one allocation for the whole table.
     deletions: Vec<(u64, u32)>,
+    /// Which short content words the content uses with which others: what
+    /// decides a short typo ([`Index::short_fix`]).
+    neighbours: Neighbours,
     /// Token strings to ids, and back.
     ids: HashMap<String, u32>,
     pub names: Vec<String>,
@@ -651,10 +655,21 @@ impl Index {
         // The deletion index needs only the vocabulary: for a large catalog
         // it is built on a second thread while this one weighs tokens and
         // files postings.
-        let (tables, deletions) = parallel::join(
+        let (tables, (deletions, neighbours)) = parallel::join(
             split,
             || Tables::new(&lexicon.names, &anchors, asked, answered, phrasings),
-            || deletion_index(&vocabulary),
+            || {
+                let texts = catalog
+                    .entries
+                    .iter()
+                    .flat_map(Entry::phrasings)
+                    .chain(catalog.examples.answered.iter().map(|(_, m)| m))
+                    .map(String::as_str);
+                (
+                    deletion_index(&vocabulary),
+                    Neighbours::build(&normalizer, texts),
+                )
+            },
         );
         let longest_typo_target = vocabulary
             .iter()
@@ -668,6 +683,7 @@ impl Index {
             vocabulary,
             longest_typo_target,
             deletions,
+            neighbours,
             ids: tables.ids,
             names: tables.names,
             weights: tables.weights,
@@ -722,6 +738,22 @@ impl Index {
             if let Some(fix) = nearest(word) {
                 word.stem = self.normalizer.stem(&fix);
                 word.text = fix;
+                corrected[i] = true;
+            }
+        }
+        // Short words next, once the long ones around them read right
+        // ("sid efects": "efects" is "effects" before "sid" is decided).
+        for i in 0..words.len() {
+            if tried == MAX_TYPO_WORDS {
+                break;
+            }
+            if corrected[i] || !short_words::may_be_typo(&words[i]) || self.knows(&words[i].text) {
+                continue;
+            }
+            tried += 1;
+            if let Some(fix) = self.short_fix(&words, i) {
+                words[i].stem = self.normalizer.stem(&fix);
+                words[i].text = fix;
                 corrected[i] = true;
             }
         }
@@ -836,20 +868,58 @@ impl Index {
         // A word with repeated letters has repeated variants.
         keys.sort_unstable();
         keys.dedup();
-        let mut candidates: Vec<u32> = Vec::new();
-        for key in keys {
-            let from = self.deletions.partition_point(|&(k, _)| k < key);
-            let filed = self.deletions[from..]
-                .iter()
-                .take_while(|&&(k, _)| k == key);
-            candidates.extend(filed.map(|&(_, w)| w));
-        }
-        candidates.sort_unstable();
-        candidates.dedup();
+        let candidates = self.filed(&keys);
         let candidates = candidates
             .iter()
             .map(|&i| self.vocabulary[i as usize].as_str());
         closest(text, candidates)
+    }
+
+    /// The vocabulary words (by index, ascending, each once) filed in the
+    /// deletion index under any of `keys`.
+    fn filed(&self, keys: &[u64]) -> Vec<u32> {
+        let mut found: Vec<u32> = Vec::new();
+        for &key in keys {
+            let from = self.deletions.partition_point(|&(k, _)| k < key);
+            let filed = self.deletions[from..]
+                .iter()
+                .take_while(|&&(k, _)| k == key);
+            found.extend(filed.map(|&(_, w)| w));
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// The content word a short word of `words` (one
+    /// [`short_words::may_be_typo`] accepts) most likely meant: of the
+    /// vocabulary words one edit away, the one the rest of the message
+    /// goes with best ([`Neighbours::choose`]). Candidates come from the
+    /// deletion index: the word itself (a letter was dropped) and, for
+    /// four letters, its one-letter deletions (a letter changed or
+    /// swapped); at most five lookups.
+    fn short_fix(&self, words: &[Word], at: usize) -> Option<String> {
+        let text = words[at].text.as_str();
+        let mut keys = vec![variant_key(text)];
+        if text.chars().count() == 4 {
+            let mut buffer = String::with_capacity(text.len());
+            for (i, c) in text.char_indices() {
+                buffer.clear();
+                buffer.push_str(&text[..i]);
+                buffer.push_str(&text[i + c.len_utf8()..]);
+                keys.push(variant_key(&buffer));
+            }
+        }
+        let candidates: Vec<(&str, String)> = self
+            .filed(&keys)
+            .iter()
+            .map(|&i| self.vocabulary[i as usize].as_str())
+            .filter(|c| short_words::one_edit(text, c))
+            .map(|c| (c, self.normalizer.stem(c)))
+            .collect();
+        self.neighbours
+            .choose(words, at, &candidates)
+            .map(str::to_owned)
     }
 
     /// Whether the content uses this folded word.
@@ -999,5 +1069,39 @@ mod tests {
         let word = index.normalizer.word(&"a".repeat(500));
         assert!(!index.may_correct(&word));
         assert_eq!(scan(&word), None);
+    }
+
+    /// A short misspelt word is read as the content word its neighbours
+    /// go with; alone, it is left as typed.
+    #[test]
+    fn short_typos_are_corrected_by_their_neighbours() {
+        let index = shipped_index();
+        let tokens = |text: &str| -> Vec<String> {
+            let words = index.normalizer.words(text);
+            index
+                .query_words(words)
+                .0
+                .into_iter()
+                .map(|t| t.token)
+                .collect()
+        };
+        let has = |text: &str, token: &str| tokens(text).iter().any(|t| t == token);
+        assert!(
+            has("sid effects of acupuncture", "side"),
+            "{:?}",
+            tokens("sid effects of acupuncture")
+        );
+        // "at home" is then a synonym phrase, read as "diy".
+        assert!(
+            has("acupressure at hom", "diy"),
+            "{:?}",
+            tokens("acupressure at hom")
+        );
+        assert!(
+            has("how mny sessions", "mani"),
+            "{:?}",
+            tokens("how mny sessions")
+        );
+        assert!(!has("sid", "side"), "no context, no guess");
     }
 }

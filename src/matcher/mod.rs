@@ -19,6 +19,7 @@ mod mentions;
 mod normalize;
 mod safety_net;
 pub mod semantic;
+mod short_words;
 mod small_talk;
 mod triage;
 
@@ -28,7 +29,7 @@ pub use normalize::{Break, Normalizer, Word};
 
 use crate::content::{Catalog, Entry, Problem, RedFlag, Talk, Topic};
 pub use classifier::ANSWER_P as CLASSIFIER_THRESHOLD;
-use classifier::{Classifier, Verdict};
+use classifier::{Classifier, DenseRows, Verdict};
 use hybrid::{Evidence, SemanticIndex};
 use index::{Index, QueryToken};
 use mentions::Mentions;
@@ -500,7 +501,8 @@ impl Matcher {
         if let (Outcome::NoMatch | Outcome::Suggest, None, Some(classifier)) =
             (m.outcome, &chat, &self.classifier)
         {
-            let v = classifier.classify(&tokens);
+            let vector = semantic::model().and_then(|model| model.embed(text));
+            let v = classifier.classify(&tokens, vector.as_ref().map(|v| &*v.0));
             asked = Some((v, m.outcome));
             // One must_mention check serves both lines; a message below
             // both (or with the classifier off) needs none.
@@ -510,8 +512,15 @@ impl Matcher {
                     && v.p >= t.min(classifier::SUGGEST_P)
                     && self.mentions.admits(e, &known_tokens(&tokens))
             });
+            // Two entries the words rate alike make the question ambiguous
+            // ("side effects": of acupuncture, or of acupressure?): the
+            // classifier does not break the tie, and the "did you mean"
+            // offers both.
+            let tied = m.outcome == Outcome::Suggest
+                && matches!(m.suggestions.as_slice(),
+                    [a, b, ..] if a.confidence - b.confidence < self.thresholds.tie_margin);
             match admitted {
-                Some(e) if v.p >= t => {
+                Some(e) if v.p >= t && !tied => {
                     m.outcome = Outcome::Answer;
                     m.entry = Some(e);
                     m.confidence = v.p;
@@ -1141,10 +1150,21 @@ fn train_classifier(catalog: &Catalog, index: &Index) -> Option<Classifier> {
         .iter()
         .map(|(e, m)| (m.as_str(), Some(*e)));
     let uncovered = examples.uncovered.iter().map(|m| (m.as_str(), None));
+    // Each message's sentence vector too, each distinct word tokenized
+    // once.
+    let model = semantic::model();
+    let mut pieces: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+    let mut vectors = DenseRows::default();
     let docs: Vec<_> = phrasings
         .chain(answered)
         .chain(uncovered)
-        .map(|(text, entry)| (read(text), entry))
+        .map(|(text, entry)| {
+            if let Some(model) = model {
+                let v = model.embed_cached(truncate(text, MAX_QUESTION_CHARS), &mut pieces);
+                vectors.push(v.as_ref().map(|v| &*v.0));
+            }
+            (read(text), entry)
+        })
         .collect();
-    Some(Classifier::train(&docs, catalog.entries.len()))
+    Some(Classifier::train(&docs, &vectors, catalog.entries.len()))
 }

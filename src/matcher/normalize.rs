@@ -10,6 +10,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
+use super::english;
+
 /// The punctuation between a word and the one before it, strongest first
 /// when there are several.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -179,6 +181,17 @@ fn digits_meet_letters(prev: char, c: char) -> bool {
     }
 }
 
+/// Emoji that say a word of small talk on their own: a member who sends
+/// "👋" says hi, "🙏" says thanks, "👍" and "👌" say ok. Other emoji are punctuation. All three
+/// words are stop words, so a question reads the same with them or
+/// without them.
+const EMOJI_WORDS: &[(char, &str)] = &[
+    ('\u{1F44B}', "hi"),
+    ('\u{1F64F}', "thanks"),
+    ('\u{1F44D}', "ok"),
+    ('\u{1F44C}', "ok"),
+];
+
 /// Calls `f` with each raw token of folded text (runs of letters, digits
 /// and apostrophes, split where digits meet letters) and the strongest
 /// punctuation between it and the token before.
@@ -205,6 +218,12 @@ fn each_raw<'t>(folded: &'t str, mut f: impl FnMut(&'t str, Break)) {
         }
         if let Some(from) = start.take() {
             f(&folded[from..at], std::mem::take(&mut pending));
+        }
+        if !c.is_ascii() {
+            if let Some(&(_, word)) = EMOJI_WORDS.iter().find(|&&(e, _)| e == c) {
+                f(word, std::mem::take(&mut pending));
+                continue;
+            }
         }
         let here = match c {
             ',' => Break::Comma,
@@ -272,8 +291,38 @@ impl<T: Copy, F: Fn(char) -> T> Recent<T, F> {
 }
 
 /// Case, accents and compatibility forms folded away; every apostrophe-like
-/// mark made a plain apostrophe. At most `max_chars` characters.
+/// mark made a plain apostrophe; a letter typed three or more times in a
+/// row kept twice ([`squeeze`]). At most `max_chars` characters.
 fn fold(text: &str, max_chars: usize) -> String {
+    squeeze(fold_case(text, max_chars))
+}
+
+/// `text` with every run of three or more of the same letter cut to two:
+/// "heyyyy" is "heyy", "sooo" is "soo", "painnnn" is "painn" (and
+/// [`undoubled`] then reads them "hey", "so", "pain"). No English word has
+/// a letter three times in a row; digits are left as they are ("1000").
+fn squeeze(text: String) -> String {
+    let mut run = (' ', 0usize);
+    let tripled = text.chars().any(|c| {
+        run = if c == run.0 { (c, run.1 + 1) } else { (c, 1) };
+        run.1 == 3 && c.is_alphabetic()
+    });
+    if !tripled {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut run = (' ', 0usize);
+    for c in text.chars() {
+        run = if c == run.0 { (c, run.1 + 1) } else { (c, 1) };
+        if run.1 <= 2 || !c.is_alphabetic() {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// [`fold`] before [`squeeze`].
+fn fold_case(text: &str, max_chars: usize) -> String {
     if text.is_ascii() {
         // What the general path does to ASCII, without decomposing: ASCII
         // has no compatibility forms or combining marks.
@@ -334,6 +383,10 @@ fn expand<'t>(raw: &'t str, emit: &mut impl FnMut(&'t str)) {
         full.split(' ').for_each(emit);
         return;
     }
+    if let Some(word) = undoubled(raw) {
+        word.split(' ').for_each(emit);
+        return;
+    }
     let Some((head, tail)) = raw.split_once('\'') else {
         emit(raw);
         return;
@@ -371,6 +424,51 @@ fn expand<'t>(raw: &'t str, emit: &mut impl FnMut(&'t str)) {
     emit(second);
 }
 
+/// Below this Zipf value (once per million words) a word with a doubled
+/// letter may be a common word typed with one letter too many: "heyy",
+/// "thankss", "pleasee", "soo". At or above it, the word is one people
+/// write ("ill", "bee", "teeth").
+const DOUBLED_ZIPF: f64 = 3.0;
+
+/// The word a rarely written word with a doubled letter stands for, when
+/// dropping one letter of a double makes a common English word (Zipf 4,
+/// ten times per million words, or more) or a chat spelling (given as
+/// its expansion): "heyy" is "hey", "byee" is "bye", "thxx" is "thanks". Borrowed from the embedded word list, so nothing is allocated;
+/// `None` for anything else, which is most words (they have no double,
+/// or are common, or no undoubling is a common word: "acupressure").
+fn undoubled(raw: &str) -> Option<&'static str> {
+    let bytes = raw.as_bytes();
+    if !raw.bytes().all(|b| b.is_ascii_lowercase()) || !bytes.windows(2).any(|w| w[0] == w[1]) {
+        return None;
+    }
+    if english::zipf(raw).is_some_and(|z| z >= DOUBLED_ZIPF) {
+        return None;
+    }
+    let mut buffer = String::with_capacity(raw.len());
+    let mut best: Option<(f64, &'static str)> = None;
+    for at in 1..bytes.len() {
+        if bytes[at] != bytes[at - 1] {
+            continue;
+        }
+        buffer.clear();
+        buffer.push_str(&raw[..at]);
+        buffer.push_str(&raw[at + 1..]);
+        // A chat spelling counts as common: "thxx" is "thx", thanks.
+        if let Some(full) = contraction(&buffer) {
+            return Some(full);
+        }
+        if let Some((word, z)) = english::listed(&buffer) {
+            if z >= MEANT_ZIPF && best.is_none_or(|(b, _)| z > b) {
+                best = Some((z, word));
+            }
+        }
+    }
+    best.map(|(_, word)| word)
+}
+
+/// How common the undoubled word must be (see [`undoubled`]).
+const MEANT_ZIPF: f64 = 4.0;
+
 /// The expansion of a contraction whose expansion is irregular or which
 /// people type without the apostrophe in chat, or of a common chat
 /// abbreviation. A `match` compares lengths before bytes, which matters:
@@ -393,6 +491,7 @@ fn contraction(raw: &str) -> Option<&'static str> {
         "doesnt" => "does not",
         "dont" => "do not",
         "gonna" => "going to",
+        "gud" => "good",
         "hadnt" => "had not",
         "hasnt" => "has not",
         "havent" => "have not",
@@ -409,10 +508,16 @@ fn contraction(raw: &str) -> Option<&'static str> {
         "thx" => "thanks",
         "tmr" => "tomorrow",
         "tmrw" => "tomorrow",
+        "tyy" => "ty",
+        "tysmm" => "tysm",
+        "smth" => "something",
+        "soo" => "so",
         "u" => "you",
+        "ur" => "your",
         "urself" => "yourself",
         "wanna" => "want to",
         "wasnt" => "was not",
+        "wat" => "what",
         "werent" => "were not",
         "whats" => "what is",
         "wht" => "what",
@@ -420,8 +525,10 @@ fn contraction(raw: &str) -> Option<&'static str> {
         "wont" => "will not",
         "wouldnt" => "would not",
         "wrk" => "work",
+        "wut" => "what",
         "y" => "why",
         "ya" => "you",
+        "yoo" => "yo",
         _ => return None,
     })
 }
@@ -618,13 +725,28 @@ mod tests {
         // other marks, and at the start.
         text.push_str("\u{0316}a\u{0301}\u{0316}e\u{0328}\u{0301}\u{1E0B}\u{0323}");
         text.push_str("\u{0958}\u{093C}\u{0301}x\u{0345}\u{0300}\u{1F80}\u{0301}");
-        assert_eq!(fold(&text, usize::MAX), plain(&text));
+        assert_eq!(fold_case(&text, usize::MAX), plain(&text));
         let cut: String = plain(&text).chars().take(1000).collect();
-        assert_eq!(fold(&text, 1000), cut);
+        assert_eq!(fold_case(&text, 1000), cut);
         let mut alphanumeric = Recent::new(char::is_alphanumeric);
         for c in text.chars().chain(text.chars().rev()) {
             assert_eq!(alphanumeric.get(c), c.is_alphanumeric(), "{c:?}");
         }
+    }
+
+    /// Letters typed over and over, emoji that say a word, chat spellings.
+    #[test]
+    fn reads_words_as_members_type_them() {
+        check("heyyyy thxxx!!! byeeee", "(hey) (thank) bye");
+        check("sooooo painnnn", "(so) pain");
+        check("pleasee helpp 🙏", "(pleas) help (thank)");
+        check("👋 wat can u do 👍", "(hi) what (can) (you) (do) (ok)");
+        check("1000 acupressure", "1000 acupressur");
+        check("ur smth", "(your) (someth)");
+        assert_eq!(squeeze("aaa bbbb cc 111".to_owned()), "aa bb cc 111");
+        assert_eq!(undoubled("heyy"), Some("hey"));
+        assert_eq!(undoubled("acupressure"), None);
+        assert_eq!(undoubled("teeth"), None);
     }
 
     #[test]
