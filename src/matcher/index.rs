@@ -43,6 +43,14 @@ const TWO_EDIT_LEN: usize = 8;
 /// 154 lookups a question.
 const MAX_TYPO_WORDS: usize = 16;
 
+/// The most entries whose phrasings are read for the short-typo table
+/// ([`Neighbours`]): at 10,000 entries reading them adds about 90 ms to a
+/// reload already over its 200 ms budget (docs/PERFORMANCE.md), so larger
+/// catalogs correct long words only, as they did before. The same line as
+/// the classifier's, for the same reason: both learn from how members
+/// word their questions, which a catalog that large would not have.
+const MAX_NEIGHBOUR_ENTRIES: usize = 1_000;
+
 /// How much more a word the content never uses weighs than the rarest word
 /// it does use. Unknown words are what the catalog does not cover: "is
 /// coffee bad for you" shares "bad" with "bad posture", but "coffee" says
@@ -659,16 +667,18 @@ impl Index {
             split,
             || Tables::new(&lexicon.names, &anchors, asked, answered, phrasings),
             || {
-                let texts = catalog
-                    .entries
-                    .iter()
-                    .flat_map(Entry::phrasings)
-                    .chain(catalog.examples.answered.iter().map(|(_, m)| m))
-                    .map(String::as_str);
-                (
-                    deletion_index(&vocabulary),
-                    Neighbours::build(&normalizer, texts),
-                )
+                let neighbours = if catalog.entries.len() <= MAX_NEIGHBOUR_ENTRIES {
+                    let texts = catalog
+                        .entries
+                        .iter()
+                        .flat_map(Entry::phrasings)
+                        .chain(catalog.examples.answered.iter().map(|(_, m)| m))
+                        .map(String::as_str);
+                    Neighbours::build(&normalizer, texts)
+                } else {
+                    Neighbours::default()
+                };
+                (deletion_index(&vocabulary), neighbours)
             },
         );
         let longest_typo_target = vocabulary

@@ -13,6 +13,8 @@
 
 use std::hash::{Hash, Hasher};
 
+use rustc_hash::FxHashMap;
+
 use super::english;
 use super::normalize::{Normalizer, Word};
 
@@ -47,27 +49,39 @@ pub(crate) struct Neighbours {
 }
 
 impl Neighbours {
-    /// Counts the stem pairs of `texts` (each pair once per text).
+    /// Counts the stem pairs of `texts` (each pair once per text). Each
+    /// distinct word is stemmed once: a large catalog's phrasings repeat
+    /// their words many times.
     pub fn build<'t>(normalizer: &Normalizer, texts: impl Iterator<Item = &'t str>) -> Self {
+        // Word to (hash of its stem, whether it may be a correction), or
+        // `None` for words that are never a neighbour.
+        let mut read: FxHashMap<String, Option<(u64, bool)>> = FxHashMap::default();
         let mut keys: Vec<u32> = Vec::new();
-        let mut stems: Vec<(String, bool)> = Vec::new();
+        let mut stems: Vec<(u64, bool)> = Vec::new();
         let mut seen: Vec<u32> = Vec::new();
         for text in texts {
             stems.clear();
             normalizer.each_word(text, |w| {
-                let word = normalizer.word(w);
-                if word.stop || !word.text.chars().all(char::is_alphabetic) {
-                    return;
-                }
-                let target = is_target(&word.text);
-                if !stems.iter().any(|(s, _)| *s == word.stem) {
-                    stems.push((word.stem, target));
+                let known = match read.get(w) {
+                    Some(&known) => known,
+                    None => {
+                        let word = normalizer.word(w);
+                        let known = (!word.stop && word.text.chars().all(char::is_alphabetic))
+                            .then(|| (stem_hash(&word.stem), is_target(&word.text)));
+                        read.insert(w.to_owned(), known);
+                        known
+                    }
+                };
+                if let Some((stem, target)) = known {
+                    if !stems.iter().any(|&(s, _)| s == stem) {
+                        stems.push((stem, target));
+                    }
                 }
             });
             seen.clear();
-            for (i, (a, a_target)) in stems.iter().enumerate() {
-                for (b, b_target) in &stems[i + 1..] {
-                    if *a_target || *b_target {
+            for (i, &(a, a_target)) in stems.iter().enumerate() {
+                for &(b, b_target) in &stems[i + 1..] {
+                    if a_target || b_target {
                         seen.push(pair_key(a, b));
                     }
                 }
@@ -90,7 +104,7 @@ impl Neighbours {
 
     /// In how many texts the content uses both stems.
     fn together(&self, a: &str, b: &str) -> u32 {
-        let key = pair_key(a, b);
+        let key = pair_key(stem_hash(a), stem_hash(b));
         self.pairs
             .binary_search_by_key(&key, |&(k, _)| k)
             .map_or(0, |i| self.pairs[i].1)
@@ -163,12 +177,19 @@ pub(crate) fn one_edit(word: &str, target: &str) -> bool {
     tlen == len + 1 || (len == 4 && tlen == 4)
 }
 
-/// The key a stem pair is counted under, the same in either order.
-fn pair_key(a: &str, b: &str) -> u32 {
+/// A stem's hash, what pairs are keyed by.
+fn stem_hash(stem: &str) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    stem.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The key a pair of stem hashes is counted under, the same in either
+/// order.
+fn pair_key(a: u64, b: u64) -> u32 {
     let (a, b) = if a <= b { (a, b) } else { (b, a) };
     let mut hasher = rustc_hash::FxHasher::default();
     a.hash(&mut hasher);
-    0u8.hash(&mut hasher);
     b.hash(&mut hasher);
     let h = hasher.finish();
     (h ^ (h >> 32)) as u32
