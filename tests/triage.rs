@@ -919,6 +919,10 @@ fn vignettes() {
         ("I was so relaxed at my session I felt like I was floating", None),
         ("does drinking water before acupuncture mean I'll need the loo halfway through", None),
         ("my heart rate goes up when I'm anxious, is acupuncture calming", None),
+        // A treatment that "kicks in" starts working: no one was kicked.
+        ("how long till acupuncture kicks in? like number of sessions", None),
+        ("how long does it take for acupressure to kick in", None),
+        ("does the relief kick in straight away or after a few sessions", None),
         ("I feel like a dead weight in the mornings until my back loosens up", None),
         ("my back is sore from sleeping on a friend's sofa, hoping to try acupressure", None),
         ("I weigh 90kg, is there a weight limit for the treatment table", None),
