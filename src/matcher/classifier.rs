@@ -100,20 +100,8 @@ pub(crate) struct DenseRows {
 impl DenseRows {
     /// Adds the next message's vector (or its absence).
     pub fn push(&mut self, v: Option<&[f32; DIMS]>) {
-        let Some(v) = v else {
-            self.rows.extend([0i8; DIMS]);
-            self.scales.push(0.0);
-            return;
-        };
-        let max = v.iter().fold(0f32, |m, x| m.max(x.abs()));
-        let scale = if max > 0.0 { max / 127.0 } else { 0.0 };
-        self.rows.extend(v.iter().map(|&x| {
-            if scale > 0.0 {
-                (x / scale).round().clamp(-127.0, 127.0) as i8
-            } else {
-                0
-            }
-        }));
+        let (row, scale) = v.map_or(([0i8; DIMS], 0.0), semantic::quantize);
+        self.rows.extend_from_slice(&row);
         self.scales.push(scale);
     }
 

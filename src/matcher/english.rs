@@ -32,17 +32,15 @@ pub(crate) const RARE_ZIPF: f64 = 3.0;
 /// weight; between the two, in proportion ("supposed", 4.9: 78%).
 pub(crate) const COMMON_ZIPF: f64 = 6.0;
 
-/// The listed form of a word and its Zipf value, borrowed from the
-/// embedded table: what lets a caller swap a typed word for a listed one
-/// without allocating.
-pub(crate) fn listed(word: &str) -> Option<(&'static str, f64)> {
-    zipf_table()
-        .get_key_value(word)
-        .map(|(&w, &z)| (w, f64::from(z)))
-}
-
 /// The share of its weight the commonest words keep.
 pub(crate) const COMMON_WEIGHT: f64 = 0.75;
+
+/// At or above this Zipf value (ten times per million words: "sit", "hug",
+/// "hey", "bye") a word is one people write on purpose: a short word this
+/// common is not taken for a typo (`short_words`), and a rare spelling
+/// with a doubled letter is read as the word this common it becomes
+/// without one ("heyy" is "hey", `normalize`).
+pub(crate) const MEANT_ZIPF: f64 = 4.0;
 
 fn zipf_table() -> &'static FxHashMap<&'static str, f32> {
     static PARSED: OnceLock<FxHashMap<&'static str, f32>> = OnceLock::new();
@@ -76,7 +74,16 @@ pub(crate) fn load() {
 /// The Zipf value of a (folded, lower-case) word, if it is common enough to
 /// be listed.
 pub(crate) fn zipf(word: &str) -> Option<f64> {
-    zipf_table().get(word).map(|&z| f64::from(z))
+    listed(word).map(|(_, z)| z)
+}
+
+/// The listed form of a word and its Zipf value, borrowed from the
+/// embedded table: what lets a caller swap a typed word for a listed one
+/// without allocating.
+pub(crate) fn listed(word: &str) -> Option<(&'static str, f64)> {
+    zipf_table()
+        .get_key_value(word)
+        .map(|(&w, &z)| (w, f64::from(z)))
 }
 
 /// The share of the unknown-word weight `word` keeps: 1 for a rare word,

@@ -9,7 +9,7 @@
 //! [`probability`], a logistic model fitted by `docs/tools/calibrate.py` on
 //! the tuning sets (docs/QUALITY.md has the method and the figures).
 
-use super::semantic::{self, Model, DIMS};
+use super::semantic::{self, quantize, Model, DIMS};
 
 /// Catalogs with at most this many phrasings are scanned whole, every
 /// phrasing with its own vector: at the shipped size (about 350) a scan
@@ -111,17 +111,6 @@ pub fn query(text: &str) -> Option<QueryVector> {
     let v = semantic::model()?.embed(super::truncate(text, MAX_SEMANTIC_CHARS))?;
     let (row, scale) = quantize(&v.0);
     Some(QueryVector { row, scale })
-}
-
-/// Max-abs quantization to int8: value j is `row[j] * scale`.
-fn quantize(v: &[f32; DIMS]) -> ([i8; DIMS], f32) {
-    let max = v.iter().fold(0f32, |m, x| m.max(x.abs()));
-    let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
-    let mut row = [0i8; DIMS];
-    for (q, x) in row.iter_mut().zip(v) {
-        *q = (x / scale).round().clamp(-127.0, 127.0) as i8;
-    }
-    (row, scale)
 }
 
 /// The int8 dot product, in sixteen lanes so the compiler vectorizes it.

@@ -536,16 +536,22 @@ fn deletion_index(vocabulary: &[String]) -> Vec<(u64, u32)> {
             continue;
         }
         deletions.push((variant_key(word), i as u32));
-        for (at, c) in word.char_indices() {
-            buffer.clear();
-            buffer.push_str(&word[..at]);
-            buffer.push_str(&word[at + c.len_utf8()..]);
-            deletions.push((variant_key(&buffer), i as u32));
-        }
+        deletion_keys(word, &mut buffer, |key| deletions.push((key, i as u32)));
     }
     deletions.sort_unstable();
     deletions.dedup();
     deletions
+}
+
+/// Calls `f` with the [`variant_key`] of each one-letter deletion of
+/// `word`, built in `buffer`.
+fn deletion_keys(word: &str, buffer: &mut String, mut f: impl FnMut(u64)) {
+    for (at, c) in word.char_indices() {
+        buffer.clear();
+        buffer.push_str(&word[..at]);
+        buffer.push_str(&word[at + c.len_utf8()..]);
+        f(variant_key(buffer));
+    }
 }
 
 /// The key a word or deletion variant is filed under in the deletion
@@ -913,12 +919,7 @@ impl Index {
         let mut keys = vec![variant_key(text)];
         if text.chars().count() == 4 {
             let mut buffer = String::with_capacity(text.len());
-            for (i, c) in text.char_indices() {
-                buffer.clear();
-                buffer.push_str(&text[..i]);
-                buffer.push_str(&text[i + c.len_utf8()..]);
-                keys.push(variant_key(&buffer));
-            }
+            deletion_keys(text, &mut buffer, |key| keys.push(key));
         }
         let candidates: Vec<(&str, String)> = self
             .filed(&keys)

@@ -182,9 +182,9 @@ fn digits_meet_letters(prev: char, c: char) -> bool {
 }
 
 /// Emoji that say a word of small talk on their own: a member who sends
-/// "👋" says hi, "🙏" says thanks, "👍" and "👌" say ok. Other emoji are punctuation. All three
-/// words are stop words, so a question reads the same with them or
-/// without them.
+/// "👋" says hi, "🙏" says thanks, "👍" and "👌" say ok. Other emoji are
+/// punctuation. The three words are stop words, so a question reads the
+/// same with them or without them.
 const EMOJI_WORDS: &[(char, &str)] = &[
     ('\u{1F44B}', "hi"),
     ('\u{1F64F}', "thanks"),
@@ -431,11 +431,12 @@ fn expand<'t>(raw: &'t str, emit: &mut impl FnMut(&'t str)) {
 const DOUBLED_ZIPF: f64 = 3.0;
 
 /// The word a rarely written word with a doubled letter stands for, when
-/// dropping one letter of a double makes a common English word (Zipf 4,
-/// ten times per million words, or more) or a chat spelling (given as
-/// its expansion): "heyy" is "hey", "byee" is "bye", "thxx" is "thanks". Borrowed from the embedded word list, so nothing is allocated;
-/// `None` for anything else, which is most words (they have no double,
-/// or are common, or no undoubling is a common word: "acupressure").
+/// dropping one letter of a double makes a common English word (at least
+/// [`english::MEANT_ZIPF`]) or a chat spelling (given as its expansion):
+/// "heyy" is "hey", "byee" is "bye", "thxx" is "thanks". Borrowed from the
+/// embedded word list, so nothing is allocated; `None` for anything else,
+/// which is most words (they have no double, or are common, or no
+/// undoubling is a common word: "acupressure").
 fn undoubled(raw: &str) -> Option<&'static str> {
     let bytes = raw.as_bytes();
     if !raw.bytes().all(|b| b.is_ascii_lowercase()) || !bytes.windows(2).any(|w| w[0] == w[1]) {
@@ -458,16 +459,13 @@ fn undoubled(raw: &str) -> Option<&'static str> {
             return Some(full);
         }
         if let Some((word, z)) = english::listed(&buffer) {
-            if z >= MEANT_ZIPF && best.is_none_or(|(b, _)| z > b) {
+            if z >= english::MEANT_ZIPF && best.is_none_or(|(b, _)| z > b) {
                 best = Some((z, word));
             }
         }
     }
     best.map(|(_, word)| word)
 }
-
-/// How common the undoubled word must be (see [`undoubled`]).
-const MEANT_ZIPF: f64 = 4.0;
 
 /// The expansion of a contraction whose expansion is irregular or which
 /// people type without the apostrophe in chat, or of a common chat
@@ -504,14 +502,14 @@ fn contraction(raw: &str) -> Option<&'static str> {
         "mins" => "minutes",
         "ppl" => "people",
         "r" => "are",
+        "smth" => "something",
+        "soo" => "so",
         "thru" => "through",
         "thx" => "thanks",
         "tmr" => "tomorrow",
         "tmrw" => "tomorrow",
-        "tyy" => "ty",
         "tysmm" => "tysm",
-        "smth" => "something",
-        "soo" => "so",
+        "tyy" => "ty",
         "u" => "you",
         "ur" => "your",
         "urself" => "yourself",

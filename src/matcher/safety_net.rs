@@ -16,7 +16,7 @@ use rustc_hash::FxHashMap;
 
 use super::english;
 use super::normalize::{Break, Normalizer, Word};
-use super::semantic::{Model, DIMS};
+use super::semantic::{self, Model, DIMS};
 use crate::content::Catalog;
 
 /// The cosine at or above which a sentence is like an example. Chosen with
@@ -422,12 +422,8 @@ fn join(words: &[Word]) -> String {
 /// Appends a unit vector as int8 to `out`, returning the scale that turns
 /// it back (`value = q * scale`).
 fn quantize(v: &[f32; DIMS], out: &mut Vec<i8>) -> f32 {
-    let max = v.iter().fold(0f32, |m, x| m.max(x.abs()));
-    let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
-    out.extend(
-        v.iter()
-            .map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8),
-    );
+    let (row, scale) = semantic::quantize(v);
+    out.extend_from_slice(&row);
     scale
 }
 

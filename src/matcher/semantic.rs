@@ -280,6 +280,19 @@ impl Vector {
     }
 }
 
+/// Max-abs quantization to int8: value j is `row[j] * scale`. The
+/// phrasings' and questions' vectors of the semantic layer, the safety
+/// net's rows and the classifier's training vectors are all kept this way.
+pub(crate) fn quantize(v: &[f32; DIMS]) -> ([i8; DIMS], f32) {
+    let max = v.iter().fold(0f32, |m, x| m.max(x.abs()));
+    let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
+    let mut row = [0i8; DIMS];
+    for (q, x) in row.iter_mut().zip(v) {
+        *q = (x / scale).round().clamp(-127.0, 127.0) as i8;
+    }
+    (row, scale)
+}
+
 /// The dot product, in eight lanes so the compiler vectorizes it.
 pub fn dot(a: &[f32; DIMS], b: &[f32; DIMS]) -> f32 {
     let mut lanes = [0f32; 8];

@@ -27,11 +27,6 @@ const SHORT_LETTERS: std::ops::RangeInclusive<usize> = 3..=4;
 /// letter dropped.
 const MAX_TARGET_LETTERS: usize = 5;
 
-/// A short word at least this common in English (Zipf 4: ten times per
-/// million words, like "sit", "hug" or "ask") is taken as meant; below it
-/// ("sid" 3.3, "hom" 2.6, "mny" 1.5, unlisted words) it may be a typo.
-const MEANT_ZIPF: f64 = 4.0;
-
 /// How many words of a message are asked about their neighbours, at most:
 /// each costs one lookup per candidate, and a real message has far fewer
 /// content words than this.
@@ -102,9 +97,9 @@ impl Neighbours {
         Neighbours { pairs }
     }
 
-    /// In how many texts the content uses both stems.
-    fn together(&self, a: &str, b: &str) -> u32 {
-        let key = pair_key(stem_hash(a), stem_hash(b));
+    /// In how many texts the content uses both stems (by [`stem_hash`]).
+    fn together(&self, a: u64, b: u64) -> u32 {
+        let key = pair_key(a, b);
         self.pairs
             .binary_search_by_key(&key, |&(k, _)| k)
             .map_or(0, |i| self.pairs[i].1)
@@ -119,20 +114,22 @@ impl Neighbours {
         at: usize,
         candidates: &[(&'c str, String)],
     ) -> Option<&'c str> {
-        let context: Vec<&str> = words
+        // Each context stem hashed once, not once per candidate.
+        let context: Vec<u64> = words
             .iter()
             .enumerate()
             .filter(|&(i, w)| i != at && !w.stop)
-            .map(|(_, w)| w.stem.as_str())
+            .map(|(_, w)| stem_hash(&w.stem))
             .take(MAX_NEIGHBOURS)
             .collect();
         let mut best: Option<(u32, &str)> = None;
         let mut tied = false;
         for (candidate, stem) in candidates {
+            let stem = stem_hash(stem);
             let support: u32 = context
                 .iter()
                 .filter(|&&c| c != stem)
-                .map(|c| self.together(stem, c))
+                .map(|&c| self.together(stem, c))
                 .sum();
             match best {
                 Some((b, _)) if support == b => tied = true,
@@ -157,13 +154,15 @@ fn is_target(word: &str) -> bool {
 }
 
 /// Whether a word of a message may be a short typo: three or four
-/// letters, not a stop word, and rare in English. The caller checks that
-/// the content does not use it.
+/// letters, not a stop word, and less common in English than
+/// [`english::MEANT_ZIPF`] ("sid" 3.3, "hom" 2.6, "mny" 1.5, unlisted
+/// words; "sit" is meant). The caller checks that the content does not
+/// use it.
 pub(crate) fn may_be_typo(word: &Word) -> bool {
     SHORT_LETTERS.contains(&word.text.chars().count())
         && !word.stop
         && word.text.chars().all(|c| c.is_ascii_lowercase())
-        && english::zipf(&word.text).is_none_or(|z| z < MEANT_ZIPF)
+        && english::zipf(&word.text).is_none_or(|z| z < english::MEANT_ZIPF)
 }
 
 /// Whether `target` is one edit from the short `word`: a letter dropped
