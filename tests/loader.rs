@@ -457,6 +457,30 @@ fn red_flag_example_problems() {
         &[("red-flag-examples.toml", "[\"i wet myself and never felt it\"]", Some(long))],
         &["faq/red-flag-examples.toml:3: an example of red flag \"bladder\" is 304 characters, more than 300: an example is one sentence, so split it or shorten it"],
     );
+    // Whole messages, for the net's classifier: longer allowed, the same
+    // checks otherwise.
+    let message = format!("messages = [\"{}\"]\n\n[calm]", "numb ".repeat(161));
+    let message: &'static str = Box::leak(message.into_boxed_str());
+    check(
+        &[("red-flag-examples.toml", "\n[calm]", Some(message))],
+        &["faq/red-flag-examples.toml:4: an example message of red flag \"bladder\" is 804 characters, more than 800: shorten it to the part that says what matters"],
+    );
+    check(
+        &[(
+            "red-flag-examples.toml",
+            "\n[calm]",
+            Some("messages = [\"i wet myself, no idea when\"]\n\n[calm]\nmessages = [\"I wet myself, no idea when\"]"),
+        )],
+        &["faq/red-flag-examples.toml:7: the example message \"I wet myself, no idea when\" is given also as the calm messages, but line 4 has it as red flag \"bladder\": keep it once"],
+    );
+    check(
+        &[(
+            "red-flag-examples.toml",
+            "\n[calm]",
+            Some("messages = [\"i wet myself and never felt it\", \"  \"]\n\n[calm]"),
+        )],
+        &["faq/red-flag-examples.toml:4: an example message of red flag \"bladder\" is empty"],
+    );
     check(
         &[("red-flag-examples.toml", "", None)],
         &["faq/red-flag-examples.toml: the file is missing"],

@@ -4227,6 +4227,9 @@ fn vignettes() {
         ("Back in my rugby days I had a stinger that made my arm numb for a day, all fine after. Now retired and my lower back's stiff. Any points?", None),
         ("Had a spell where my foot went a bit floppy after a disc prolapse in 2016, fully recovered with physio by 2017. Just doing maintenance acupuncture now.", None),
         // --- benign red-flag words (set 12)
+        ("slipped disc", None),
+        ("is a slipped disc the same as a herniated one", None),
+        ("can acupuncture help a slipped disc in my lower back", None),
         ("my legs went to jelly after that acupuncture session, in the best way, so relaxed I nearly fell asleep on the table", None),
         ("I nearly wet myself laughing when the acupuncturist's cat jumped on the couch mid-session", None),
         ("Pins and needles in my foot after sitting cross-legged meditating, went away in a minute when I stood up. Back felt great though.", None),
@@ -4655,6 +4658,68 @@ fn everyday_questions_in_common_words_raise_no_alarm() {
     ] {
         assert_ne!(
             matcher.ask(question).outcome,
+            Outcome::Urgent,
+            "{question:?}"
+        );
+    }
+}
+
+/// The content without the example messages the net's classifier learns
+/// from (each `messages = [...]` of `red-flag-examples.toml` removed).
+fn without_example_messages() -> backpain_bot::matcher::Matcher {
+    let dir = tempfile::tempdir().expect("temp dir");
+    common::copy_dir(&common::shipped_dir(), dir.path());
+    let path = dir.path().join("red-flag-examples.toml");
+    let text = std::fs::read_to_string(&path).expect("readable");
+    let mut kept = String::new();
+    let mut skipping = false;
+    for line in text.lines() {
+        if line.starts_with("messages = [") {
+            skipping = true;
+        } else if skipping && line == "]" {
+            skipping = false;
+        } else if !skipping {
+            kept.push_str(line);
+            kept.push('\n');
+        }
+    }
+    std::fs::write(&path, kept).expect("writable");
+    match backpain_bot::load(dir.path(), backpain_bot::matcher::Thresholds::default()) {
+        Ok(matcher) => matcher,
+        Err(problems) => panic!("{problems:#?}"),
+    }
+}
+
+/// The net's classifier reads a whole message at once: wording no rule
+/// names, whose sentences are not near enough an example sentence alone. It
+/// says which words weighed most. Without the example messages it learns
+/// from, the same messages get no alarm.
+#[test]
+fn the_net_classifier_reads_the_whole_message_and_names_its_words() {
+    let cases = [
+        (
+            "my pelvis area has gone dead like after the dentist and the loo roll feels like nothing",
+            "saddle-numbness",
+        ),
+        (
+            "a van clipped me on my bike yesterday and i went over the bonnet, back is sore",
+            "trauma",
+        ),
+    ];
+    let matcher = common::shipped();
+    let without = without_example_messages();
+    for (question, flag) in cases {
+        let m = matcher.ask(question);
+        assert_eq!(m.outcome, Outcome::Urgent, "{question:?}");
+        assert_eq!(matcher.red_flag(&m).map(|f| f.id.as_str()), Some(flag));
+        let explained = matcher.explain(question);
+        assert!(
+            explained.contains("by the safety net's classifier")
+                && explained.contains("weighing most"),
+            "{explained}"
+        );
+        assert_ne!(
+            without.ask(question).outcome,
             Outcome::Urgent,
             "{question:?}"
         );

@@ -24,6 +24,7 @@ TUPLE = re.compile(r'^\s*\("((?:[^"\\]|\\.)*)",\s*(?:Some\("([^"]+)"\)|None)\),'
 # line breaks.
 SPLIT = re.compile(r"(?<=[.;!?:])\s+|\n+")
 MAX_EXAMPLE_CHARS = 300
+MAX_MESSAGE_CHARS = 800
 # A sentence picked from a long message that no rule reads must say enough
 # to stand alone.
 MIN_FALLBACK_WORDS = 6
@@ -38,18 +39,28 @@ HEADER = '''# Examples for the safety net: sentences that describe each red flag
 # sentence, fires that flag: the member gets the urgent reply, exactly as if
 # a rule had fired. `backpain-bot ask --explain "..."` names the example.
 #
-# The net never reads a sentence whose red-flag words the rules found
+# When neither a rule nor a sentence below fires, a classifier reads the
+# whole message: it is learnt, each time the content loads, from the
+# `messages` below (whole members' messages of each flag, and calm ones)
+# and from the small-talk phrases and the members' questions of
+# examples.toml (calm). It raises the alarm when it is very sure the message is one of
+# the flags' kind; `ask --explain` names the words that weighed most.
+#
+# Neither ever reads a sentence whose red-flag words the rules found
 # negated or in the distant past ("no numbness down there", "a fall years
 # ago"): negation and time stay the rules' job.
 #
 # Moderators: when a member describes an emergency in words the bot missed,
 # add their sentence (without names or details that identify them) to `like`
-# of that flag; when a calm sentence raised an alarm, add it to [calm].
-# Each example is one sentence of at most 300 characters; one sentence may
-# not be an example of two things. `backpain-bot check` checks this.
+# of that flag, or their whole message to `messages`; when a calm message
+# raised an alarm, add it to `like` or `messages` of [calm].
+# Each example is one sentence of at most 300 characters, each message at
+# most 800; one text may not be an example of two things. `backpain-bot
+# check` checks this.
 #
 # This file was written by docs/tools/triage_examples.py from the vignettes
-# of tests/triage.rs and the members' questions of docs/tuning-realistic.jsonl;
+# of tests/triage.rs and the members' questions of docs/tuning-realistic.jsonl
+# (the `messages` are those, as written);
 # rerun it after adding vignettes, or edit it by hand.
 '''
 
@@ -158,16 +169,29 @@ def main():
                 seen.add(k)
                 out.append(s)
         return out
+    # Whole messages for the net's classifier: every vignette (and every
+    # everyday message) as written, once each, under its flag or as calm.
+    messages, seen_messages = {}, set()
+    for c in cases:
+        q = " ".join(c["q"].split())
+        if q.lower() in seen_messages or len(q) > MAX_MESSAGE_CHARS:
+            continue
+        seen_messages.add(q.lower())
+        messages.setdefault(c["flag"], []).append(q)
+    def message_lines(flag):
+        items = messages.get(flag, [])
+        return "messages = [\n" + "".join(f"  {toml_string(s)},\n" for s in items) + "]\n" if items else ""
     order = ["crisis", "bladder-bowel", "saddle-numbness", "leg-weakness", "trauma",
              "fever-infection", "weight-loss", "cancer-history", "chest-breathing"]
     lines = [HEADER]
     for flag in sorted(flagged, key=lambda f: order.index(f) if f in order else 99):
         items = fresh(flagged[flag])
-        lines.append(f'\n[[flag]]\nid = "{flag}"\nlike = [\n' + "".join(f"  {toml_string(s)},\n" for s in items) + "]\n")
+        lines.append(f'\n[[flag]]\nid = "{flag}"\nlike = [\n' + "".join(f"  {toml_string(s)},\n" for s in items) + "]\n" + message_lines(flag))
     items = fresh(calm)
-    lines.append("\n[calm]\nlike = [\n" + "".join(f"  {toml_string(s)},\n" for s in items) + "]\n")
+    lines.append("\n[calm]\nlike = [\n" + "".join(f"  {toml_string(s)},\n" for s in items) + "]\n" + message_lines(None))
     pathlib.Path(a.out).write_text("".join(lines))
-    print(f"{a.out}: {sum(len(v) for v in flagged.values())} flag examples, {len(items)} calm", file=sys.stderr)
+    print(f"{a.out}: {sum(len(v) for v in flagged.values())} flag examples, {len(items)} calm, "
+          f"{sum(len(v) for v in messages.values())} messages", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
-"""Leave-one-set-out cross-validation of the safety net's two thresholds
-(LIKE and MARGIN in src/matcher/safety_net.rs), as docs/QUALITY.md reports.
+"""Leave-one-set-out cross-validation of the safety net's thresholds (LIKE
+and MARGIN in src/matcher/safety_net.rs, ALARM_P in
+src/matcher/net_classifier.rs), as docs/QUALITY.md reports.
 
-Usage: python3 docs/tools/triage_net_cv.py BIN
+Usage: python3 docs/tools/triage_net_cv.py BIN [--dump FILE]
 
-For each tuning set N of tests/triage.rs (2 to 12), the examples are written
+For each tuning set N of tests/triage.rs (2 to 13), the examples are written
 from every other set (triage_examples.py --exclude-set N) and set N is read
 with the red-flag rules as they were when set N arrived (its first run, from
 git history): the messages those rules missed are the wording no rule knew,
 which is what the net is for. `ask --explain` prints every sentence the net
-reads with its nearest flag example and nearest calm sentence; the grid is
-scored from those lines. Needs git, and `pip install tokenizers numpy`.
+reads with its nearest flag example and nearest calm sentence, and what the
+classifier makes of the message; the grid is scored from those lines. The
+first table is the example sentences alone; the second, all three
+thresholds together (the one in force). Needs git, and `pip install tokenizers numpy`.
 """
 import collections, json, pathlib, re, shutil, subprocess, sys, tempfile
 
@@ -18,8 +21,10 @@ root = pathlib.Path(__file__).resolve().parents[2]
 binary = sys.argv[1]
 # The commit whose rules each set met first (docs/QUALITY.md's first runs).
 FIRST_RULES = {2: "304ef44", 3: "1b0f9dc", 4: "7f1b6c0", 5: "7f1b6c0", 6: "7f1b6c0",
-               7: "acd726a", 8: "acd726a", 9: "617897a", 10: "617897a", 11: "4055c6c", 12: "f8b8061"}
+               7: "acd726a", 8: "acd726a", 9: "617897a", 10: "617897a", 11: "4055c6c", 12: "f8b8061",
+               13: "b51a7e3"}
 NET = re.compile(r'^\s*net: (\S+) ([0-9.]+) calm ([0-9.]+) ')
+CLASSIFIER = re.compile(r'^\s*net classifier: (\S+) ([0-9.]+) ')
 sys.path.insert(0, str(root / "docs" / "tools"))
 from triage_examples import vignettes
 
@@ -34,14 +39,16 @@ def read(content, fold):
     blocks, cur = [], None
     for line in p.stdout.splitlines():
         if line.startswith("  => "):
-            cur = {"rule": False, "net": []}
+            cur = {"rule": False, "net": [], "p": 0.0}
             blocks.append(cur)
         elif cur is not None and "red flag:" in line and ", rule " in line:
             cur["rule"] = True
         elif cur is not None and (m := NET.match(line)):
             cur["net"].append((m.group(1), float(m.group(2)), float(m.group(3))))
+        elif cur is not None and (m := CLASSIFIER.match(line)):
+            cur["p"] = float(m.group(2))
     assert len(blocks) == len(fold), (len(blocks), len(fold))
-    return [(c, b["rule"], b["net"]) for c, b in zip(fold, blocks)]
+    return [(c, b["rule"], b["net"], b["p"]) for c, b in zip(fold, blocks)]
 
 
 def examples(out, *args):
@@ -70,7 +77,7 @@ with tempfile.TemporaryDirectory() as tmp:
 
 def score(like, margin):
     t = collections.Counter()
-    for c, rule, net in reads:
+    for c, rule, net, _ in reads:
         caught = any(l >= like and l - cm >= margin for _, l, cm in net)
         if c["flag"]:
             t["urgent"] += 1
@@ -86,7 +93,7 @@ def score(like, margin):
     return t
 
 
-grid = [(l / 100, m / 100) for l in range(50, 91, 5) for m in range(0, 16, 1)]
+grid = [(l / 100, m / 100) for l in range(50, 91, 5) for m in range(0, 21, 1)]
 rows = [(l, m, score(l, m)) for l, m in grid]
 calm = rows[0][2]["calm"]
 # The budget: at most one added alarm per hundred calm vignettes, and at
@@ -106,3 +113,44 @@ within = [r for r in rows if r[2]["added alarms"] <= budget and r[2]["everyday a
 best = max(within, key=lambda r: (r[2]["caught"], -r[2]["added alarms"], r[1]))
 print(f"chosen: like {best[0]:.2f}, margin {best[1]:.2f}: caught {best[2]['caught']}/{best[2]['missed by rules']}, "
       f"added alarms {best[2]['added alarms']}/{calm}, {best[2]['everyday alarms']}/{everyday} on everyday messages")
+
+# The net's classifier (ALARM_P in src/matcher/net_classifier.rs) is read
+# when neither a rule nor an example sentence fired: the three thresholds
+# are chosen together, under the same budget for everything the net adds.
+if "--dump" in sys.argv:
+    json.dump([[c, rule, net, p] for c, rule, net, p in reads], open(sys.argv[sys.argv.index("--dump") + 1], "w"))
+
+
+def score_all(like, margin, alarm_p):
+    t = collections.Counter()
+    for c, rule, net, p in reads:
+        by_net = any(l >= like and l - cm >= margin for _, l, cm in net)
+        added = (not rule) and (by_net or p >= alarm_p)
+        if c["flag"]:
+            t["missed by rules"] += not rule
+            t["caught"] += added
+        else:
+            t["calm"] += 1
+            t["added alarms"] += added
+            if c["set"] == "realistic":
+                t["everyday"] += 1
+                t["everyday alarms"] += added
+    return t
+
+
+alarms = [0.5, 0.7, 0.8, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99, 0.995, 0.999, 1.01]
+rows = [(l, m, a, score_all(l, m, a)) for l, m in grid for a in alarms]
+within = [r for r in rows if r[3]["added alarms"] <= budget and r[3]["everyday alarms"] <= everyday_budget]
+print("\nwith the classifier (alarm at 1.01: without it); the best point within the budget for each alarm line:")
+print("| alarm at | like | margin | misses caught | added alarms | of them on everyday messages |")
+print("|---|---|---|---|---|---|")
+for a in alarms:
+    at = [r for r in within if r[2] == a]
+    if at:
+        l, m, _, t = max(at, key=lambda r: (r[3]["caught"], -r[3]["added alarms"], r[0], r[1]))
+        print(f"| {a} | {l:.2f} | {m:.2f} | {t['caught']}/{t['missed by rules']} | {t['added alarms']}/{t['calm']} | {t['everyday alarms']}/{t['everyday']} |")
+# Ties go to fewer alarms, then fewer on everyday messages, then the
+# stricter lines.
+l, m, a, t = max(within, key=lambda r: (r[3]["caught"], -r[3]["added alarms"], -r[3]["everyday alarms"], r[2], r[0], r[1]))
+print(f"chosen: like {l:.2f}, margin {m:.2f}, alarm at {a}: caught {t['caught']}/{t['missed by rules']}, "
+      f"added alarms {t['added alarms']}/{t['calm']}, {t['everyday alarms']}/{t['everyday']} on everyday messages")

@@ -126,7 +126,8 @@ pub fn parse_with_gaps(
         })
         .flatten();
     if let (Some(red_flags), Some(examples)) = (red_flags.as_mut(), examples) {
-        red_flags.examples = examples;
+        red_flags.examples = examples.sentences;
+        red_flags.messages = examples.messages;
     }
     let crisis = loader
         .with_file(CRISIS, |f| red_flags::crisis(f, messages.as_ref()))

@@ -1,7 +1,8 @@
 //! The safety net's examples (`red-flag-examples.toml`): sentences that
 //! describe each red flag, and calm sentences that brush against the same
 //! words, which the matcher compares a message with by meaning when no rule
-//! of `red-flags.toml` fires. What they are, how they are read and checked.
+//! of `red-flags.toml` fires; and whole members' messages of each kind, which
+//! its classifier learns from. What they are, how they are read and checked.
 
 use std::collections::HashMap;
 
@@ -20,6 +21,20 @@ pub const RED_FLAG_EXAMPLES: &str = "red-flag-examples.toml";
 /// compares sentences, and a paragraph would be near everything and
 /// nothing.
 pub const MAX_EXAMPLE_CHARS: usize = 300;
+
+/// The longest example message, in characters: as long as the longest
+/// message of the vignettes it was written from (515), with room to spare,
+/// and far under what triage reads of a message.
+pub const MAX_EXAMPLE_MESSAGE_CHARS: usize = 800;
+
+/// A flag's or the calm examples, as read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Examples {
+    /// Sentences (`like`).
+    pub sentences: Vec<Example>,
+    /// Whole messages (`messages`).
+    pub messages: Vec<Example>,
+}
 
 /// One example sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,54 +60,102 @@ struct RawExamples {
 struct RawFlagExamples {
     id: Spanned<String>,
     like: Vec<Spanned<String>>,
+    #[serde(default)]
+    messages: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawCalm {
+    #[serde(default)]
     like: Vec<Spanned<String>>,
+    #[serde(default)]
+    messages: Vec<Spanned<String>>,
+}
+
+/// Sentences or messages: how long one may be, and what a problem calls it.
+#[derive(Clone, Copy)]
+enum Unit {
+    Sentence,
+    Message,
+}
+
+impl Unit {
+    fn max_chars(self) -> usize {
+        match self {
+            Unit::Sentence => MAX_EXAMPLE_CHARS,
+            Unit::Message => MAX_EXAMPLE_MESSAGE_CHARS,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Unit::Sentence => "an example",
+            Unit::Message => "an example message",
+        }
+    }
+
+    fn too_long(self) -> &'static str {
+        match self {
+            Unit::Sentence => "an example is one sentence, so split it or shorten it",
+            Unit::Message => "shorten it to the part that says what matters",
+        }
+    }
 }
 
 /// Reads and checks `red-flag-examples.toml` against the flags of
 /// `red-flags.toml` (`None` when that file has problems of its own: then
 /// flag ids are not checked, and no example is kept).
-pub(super) fn examples(f: &mut TomlFile<'_>, flags: Option<&[RedFlag]>) -> Option<Vec<Example>> {
+pub(super) fn examples(f: &mut TomlFile<'_>, flags: Option<&[RedFlag]>) -> Option<Examples> {
     let raw: RawExamples = f.table()?;
-    // Where each sentence was first given, and as what: one sentence cannot
-    // be an example of two things.
-    let mut seen: HashMap<String, (usize, String)> = HashMap::new();
-    let mut out = Vec::new();
-    let mut add = |f: &mut TomlFile<'_>, flag: Option<usize>, what: &str, like: Spanned<String>| {
+    // Where each sentence (and each message) was first given, and as
+    // what: one text cannot be an example of two things.
+    let mut seen: [HashMap<String, (usize, String)>; 2] = Default::default();
+    let mut out = Examples::default();
+    let mut add = |f: &mut TomlFile<'_>,
+                   unit: Unit,
+                   flag: Option<usize>,
+                   what: &str,
+                   like: Spanned<String>| {
         let text = trimmed(like.get_ref().clone());
         let chars = text.chars().count();
+        let (name, max) = (unit.name(), unit.max_chars());
         if text.is_empty() {
-            f.problem_at(&like, format!("an example of {what} is empty"));
+            f.problem_at(&like, format!("{name} of {what} is empty"));
             return;
         }
-        if chars > MAX_EXAMPLE_CHARS {
+        if chars > max {
             f.problem_at(
                 &like,
                 format!(
-                    "an example of {what} is {chars} characters, more than \
-                     {MAX_EXAMPLE_CHARS}: an example is one sentence, so split it or shorten it"
+                    "{name} of {what} is {chars} characters, more than {max}: {}",
+                    unit.too_long()
                 ),
             );
         }
         let key = text.to_lowercase();
         let line = f.line_of(like.span().start);
+        let (seen, list) = match unit {
+            Unit::Sentence => (&mut seen[0], &mut out.sentences),
+            Unit::Message => (&mut seen[1], &mut out.messages),
+        };
         if let Some((first, as_what)) = seen.get(&key) {
             let again = if as_what == what { "again" } else { "also" };
+            let kind = match unit {
+                Unit::Sentence => "example",
+                Unit::Message => "example message",
+            };
             f.problem_at(
                 &like,
                 format!(
-                    "the example \"{text}\" is given {again} as {what}, but line {first} has it \
+                    "the {kind} \"{text}\" is given {again} as {what}, but line {first} has it \
                      as {as_what}: keep it once"
                 ),
             );
             return;
         }
         seen.insert(key, (line, what.to_owned()));
-        out.push(Example { flag, text });
+        list.push(Example { flag, text });
     };
     for group in raw.flags {
         let id = group.id.get_ref();
@@ -117,11 +180,21 @@ pub(super) fn examples(f: &mut TomlFile<'_>, flags: Option<&[RedFlag]>) -> Optio
         }
         let what = format!("red flag \"{id}\"");
         for like in group.like {
-            add(f, index, &what, like);
+            add(f, Unit::Sentence, index, &what, like);
+        }
+        for message in group.messages {
+            add(f, Unit::Message, index, &what, message);
         }
     }
-    for like in raw.calm.map(|c| c.like).unwrap_or_default() {
-        add(f, None, "a calm message", like);
+    let calm = raw.calm.unwrap_or(RawCalm {
+        like: Vec::new(),
+        messages: Vec::new(),
+    });
+    for like in calm.like {
+        add(f, Unit::Sentence, None, "a calm message", like);
+    }
+    for message in calm.messages {
+        add(f, Unit::Message, None, "the calm messages", message);
     }
     // Without valid flags the examples could not be tied to them.
     flags.map(|_| out)

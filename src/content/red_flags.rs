@@ -52,6 +52,9 @@ pub struct RedFlags {
     /// reads a message by meaning when no rule fires
     /// (`red-flag-examples.toml`).
     pub examples: Vec<Example>,
+    /// Whole members' messages of each flag, and calm ones, for the safety
+    /// net's classifier (`messages` in `red-flag-examples.toml`).
+    pub messages: Vec<Example>,
 }
 
 /// What a flag's reply is.
@@ -333,6 +336,7 @@ pub(super) fn red_flags(f: &mut TomlFile<'_>, messages: Option<&Messages>) -> Op
         past,
         not_typos: phrases(raw.not_typos),
         examples: Vec::new(),
+        messages: Vec::new(),
     })
 }
 

@@ -218,7 +218,22 @@ impl Classifier {
     /// sentence vector (unit length, as [`semantic::Model::embed`] gives
     /// it), and its probability.
     pub fn classify(&self, tokens: &[QueryToken], vector: Option<&[f32; DIMS]>) -> Verdict {
-        let ids: Vec<u32> = features(tokens)
+        let p = self.shares(&features(tokens), vector);
+        let (best, &pb) = p
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .unwrap_or((self.classes - 1, &0.0));
+        Verdict {
+            entry: (best + 1 < self.classes).then_some(best),
+            p: f64::from(pb),
+        }
+    }
+
+    /// Each class's share of a message given by its features' names (as
+    /// [`features_of`] gives them) and its sentence vector.
+    pub fn shares(&self, names: &[String], vector: Option<&[f32; DIMS]>) -> Vec<f32> {
+        let ids: Vec<u32> = names
             .iter()
             .filter_map(|name| self.features.get(name).copied())
             .collect();
@@ -229,15 +244,42 @@ impl Classifier {
         });
         let mut p = vec![0f32; self.classes];
         self.probabilities(&ids, x.as_ref(), &mut p);
-        let (best, &pb) = p
+        p
+    }
+
+    /// What weighs most for class `class` against the last class (the
+    /// "none of them" one) in a message: its features' names, and `None`
+    /// standing for the sentence vector, with how much each adds, largest
+    /// first, those that add something only.
+    pub fn leaning(
+        &self,
+        names: &[String],
+        vector: Option<&[f32; DIMS]>,
+        class: usize,
+    ) -> Vec<(Option<String>, f32)> {
+        let (k, none) = (class, self.classes - 1);
+        let mut out: Vec<(Option<String>, f32)> = names
             .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(b.1))
-            .unwrap_or((self.classes - 1, &0.0));
-        Verdict {
-            entry: (best + 1 < self.classes).then_some(best),
-            p: f64::from(pb),
+            .filter_map(|name| {
+                let f = *self.features.get(name)? as usize;
+                let row = self.weights.get(f * self.classes..(f + 1) * self.classes)?;
+                Some((
+                    Some(name.replace('\u{1}', " ")),
+                    row.get(k)? - row.get(none)?,
+                ))
+            })
+            .collect();
+        if let (Some(v), Some(a), Some(b)) = (
+            vector,
+            self.dense.get(k * DIMS..(k + 1) * DIMS),
+            self.dense.get(none * DIMS..(none + 1) * DIMS),
+        ) {
+            let lean: f32 = a.iter().zip(b).zip(v).map(|((a, b), x)| (a - b) * x).sum();
+            out.push((None, lean * DENSE_WEIGHT));
         }
+        out.retain(|(_, w)| *w > 0.0);
+        out.sort_by(|a, b| b.1.total_cmp(&a.1));
+        out
     }
 
     /// The softmax of the scores of a message with features `ids` and
@@ -272,10 +314,14 @@ impl Classifier {
 /// A message's features, each once: each token, and each pair of
 /// neighbouring tokens ("side effect" says more than "side" and "effect").
 pub(crate) fn features(tokens: &[QueryToken]) -> Vec<String> {
-    let singles = tokens.iter().map(|t| t.token.clone());
-    let pairs = tokens
-        .windows(2)
-        .map(|w| format!("{}\u{1}{}", w[0].token, w[1].token));
+    let tokens: Vec<&str> = tokens.iter().map(|t| t.token.as_str()).collect();
+    features_of(&tokens)
+}
+
+/// [`features`] of any sequence of words.
+pub(crate) fn features_of(tokens: &[&str]) -> Vec<String> {
+    let singles = tokens.iter().map(|&t| t.to_owned());
+    let pairs = tokens.windows(2).map(|w| format!("{}\u{1}{}", w[0], w[1]));
     let mut names: Vec<String> = singles.chain(pairs).collect();
     names.sort_unstable();
     names.dedup();

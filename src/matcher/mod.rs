@@ -16,12 +16,15 @@ mod english;
 mod hybrid;
 mod index;
 mod mentions;
+mod net_classifier;
 mod normalize;
 mod safety_net;
 pub mod semantic;
 mod short_words;
 mod small_talk;
 mod triage;
+
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -33,6 +36,7 @@ use classifier::{Classifier, DenseRows, Verdict};
 use hybrid::{Evidence, SemanticIndex};
 use index::{Index, QueryToken};
 use mentions::Mentions;
+use net_classifier::{Judged, NetClassifier};
 use safety_net::{Caught, Origin, SafetyNet};
 use small_talk::SmallTalkIndex;
 use triage::Triage;
@@ -233,6 +237,9 @@ pub struct Matcher {
     semantic: Option<SemanticIndex>,
     /// Red-flag examples by meaning; `None` when the semantic layer is off.
     net: Option<SafetyNet>,
+    /// What the example messages of red flags teach; `None` when the
+    /// semantic layer is off or there are none.
+    net_classifier: Option<Arc<NetClassifier>>,
     /// What members' messages teach; `None` without examples, or for a
     /// catalog too large to train one for.
     classifier: Option<Classifier>,
@@ -275,6 +282,11 @@ impl Matcher {
         let classifier = train_classifier(&catalog, &index);
         let net =
             semantic::model().map(|model| SafetyNet::build(model, &catalog, index.normalizer()));
+        let net_classifier = semantic::model().and_then(|model| {
+            NetClassifier::build(model, &catalog, index.normalizer(), &triage, |n, text| {
+                n.words_and_breaks(truncate(text, MAX_TRIAGE_CHARS), MAX_TRIAGE_CHARS)
+            })
+        });
         Matcher {
             catalog,
             index,
@@ -283,6 +295,7 @@ impl Matcher {
             mentions,
             semantic,
             net,
+            net_classifier,
             classifier,
             thresholds,
         }
@@ -366,8 +379,18 @@ impl Matcher {
     fn urgent(&self, words: &[Word], breaks: &[Break]) -> Option<usize> {
         match self.triage.assess(words, breaks) {
             Ok(fired) => Some(fired.flag),
-            Err(denied) => self.caught(words, breaks, &denied).map(|c| c.flag),
+            Err(denied) => self
+                .caught(words, breaks, &denied)
+                .map(|c| c.flag)
+                .or_else(|| self.judged(words, breaks, &denied).map(|j| j.flag)),
         }
+    }
+
+    /// The alarm the safety net's classifier raises on a message no rule
+    /// and no example sentence fired on.
+    fn judged(&self, words: &[Word], breaks: &[Break], denied: &[bool]) -> Option<Judged> {
+        let (c, model) = (self.net_classifier.as_ref()?, semantic::model()?);
+        c.check(model, words, breaks, denied)
     }
 
     /// What the safety net finds in a message no rule fired on.
@@ -668,6 +691,29 @@ impl Matcher {
                         c.like,
                         calm,
                         c.calm_like
+                    ));
+                }
+                let judged = (self.net_classifier.as_ref())
+                    .zip(semantic::model())
+                    .and_then(|(c, model)| c.judge(model, &words, &breaks, &denied));
+                if let Some(j) = judged.as_ref().filter(|j| j.p >= net_classifier::ALARM_P) {
+                    let caught = self.caught(&words, &breaks, &denied).is_some();
+                    if !caught {
+                        out.push_str(&format!(
+                            "red flag: {}, by the safety net's classifier (learnt from the \
+                             messages of red-flag-examples.toml; {:.2} sure), weighing most: {}\n",
+                            flag_id(j.flag),
+                            j.p,
+                            explained(&j.why)
+                        ));
+                    }
+                }
+                if let Some(j) = &judged {
+                    out.push_str(&format!(
+                        "  net classifier: {} {:.3} on {}\n",
+                        flag_id(j.flag),
+                        j.p,
+                        explained(&j.why)
                     ));
                 }
                 if let (Some(net), Some(model)) = (&self.net, semantic::model()) {
@@ -1106,6 +1152,22 @@ fn known_tokens(tokens: &[QueryToken]) -> Vec<(u32, f64)> {
 }
 
 /// The first `max` characters of a string.
+/// The words the net's classifier weighed most, for `ask --explain`.
+fn explained(why: &[Option<String>]) -> String {
+    let named: Vec<String> = why
+        .iter()
+        .map(|w| match w {
+            Some(w) => format!("\"{w}\""),
+            None => "the message's meaning".to_owned(),
+        })
+        .collect();
+    if named.is_empty() {
+        "nothing in particular".to_owned()
+    } else {
+        named.join(", ")
+    }
+}
+
 pub(crate) fn truncate(text: &str, max: usize) -> &str {
     // No more characters than bytes.
     if text.len() <= max {
